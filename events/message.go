@@ -1,0 +1,14 @@
+package events
+
+// MessageReceived: a customer wrote to the merchant (web form or chat widget today).
+const MessageReceived DetailType = "message.received"
+
+// Message is the data of message.received.
+type Message struct {
+	MessageID string   `json:"message_id"`
+	Channel   string   `json:"channel"` // "web"
+	Customer  Customer `json:"customer"`
+	OrderID   string   `json:"order_id,omitempty"`
+	Subject   string   `json:"subject,omitempty"`
+	Text      string   `json:"text"`
+}

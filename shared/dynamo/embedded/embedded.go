@@ -1,0 +1,49 @@
+// Package embedded runs minidyn's DynamoDB-compatible server on loopback, in process, with
+// Borderdesk's table created from dynamo.Table. The local runtime and the tests reach it
+// through the real aws-sdk-go-v2 client, exactly as the Lambdas reach DynamoDB.
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/truora/minidyn/server"
+
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+)
+
+// DynamoDB is a running embedded server.
+type DynamoDB struct {
+	URL    string
+	Server *server.Server // for failure injection in tests
+	Client *dynamodb.Client
+	srv    *http.Server
+}
+
+// Start serves minidyn on addr ("127.0.0.1:0" picks a free port) and creates table.
+func Start(ctx context.Context, addr, table string) (*DynamoDB, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("embedded dynamodb: listen %s: %w", addr, err)
+	}
+	md := server.NewServer()
+	srv := &http.Server{Handler: md, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	d := &DynamoDB{URL: "http://" + ln.Addr().String(), Server: md, srv: srv}
+	if d.Client, err = dynamo.Client(ctx, d.URL); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := dynamo.CreateTable(ctx, d.Client, table, dynamo.Table); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close stops the server.
+func (d *DynamoDB) Close() error { return d.srv.Close() }

@@ -1,0 +1,41 @@
+package dynamo
+
+// Schema is the one table's shape: its keys, indexes and TTL attribute. The local runtime
+// creates the table from it and the CDK stack declares it from it, so they cannot drift.
+type Schema struct {
+	PartitionKey string
+	SortKey      string
+	Indexes      []Index
+	// TTLAttribute holds an epoch-seconds expiry. TTL is a cloud-only table setting: the
+	// local server (minidyn) keeps expired items.
+	TTLAttribute string
+}
+
+// Index is a global secondary index projecting all attributes. Items without the index's
+// partition key are not in it (sparse).
+type Index struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+}
+
+// Index names.
+const (
+	// IndexInbox lists a merchant's tickets, newest activity first: pk "M#<merchant>#TICKETS",
+	// sk "<updated_at>#<ticket id>".
+	IndexInbox = "inbox"
+	// IndexStatus lists a merchant's tickets in one status: pk "M#<merchant>#STATUS#<status>".
+	IndexStatus = "by_status"
+)
+
+// Table is Borderdesk's table. Every key begins with "M#<merchant id>#", so no query can
+// cross tenants by accident.
+var Table = Schema{
+	PartitionKey: "pk",
+	SortKey:      "sk",
+	Indexes: []Index{
+		{Name: IndexInbox, PartitionKey: "gsi1pk", SortKey: "gsi1sk"},
+		{Name: IndexStatus, PartitionKey: "gsi2pk", SortKey: "gsi2sk"},
+	},
+	TTLAttribute: "expires_at",
+}

@@ -1,0 +1,113 @@
+// Package dynamo is the DynamoDB adapter: the one table's schema, its creation for the local
+// runtime, and the Store that every function reads and writes through. It turns DynamoDB's
+// failures into the errs vocabulary: a failed condition is a conflict, a missing item is
+// not-found, throttling and 5xx are transient.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/borderdesk/borderdesk/shared/errs"
+)
+
+// Store reads and writes Borderdesk's table.
+type Store struct {
+	db    *dynamodb.Client
+	table string
+	now   func() time.Time
+}
+
+// New returns a Store on table. now is the clock.
+func New(db *dynamodb.Client, table string, now func() time.Time) *Store {
+	return &Store{db: db, table: table, now: now}
+}
+
+// Client returns a DynamoDB client for endpoint (empty: the SDK's default resolution, as in
+// Lambda) with static local credentials when endpoint is set.
+func Client(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
+	if endpoint == "" {
+		cfg, err := loadDefault(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return dynamodb.NewFromConfig(cfg), nil
+	}
+	return dynamodb.New(dynamodb.Options{
+		Region:           "local",
+		BaseEndpoint:     aws.String(endpoint),
+		Credentials:      aws.AnonymousCredentials{},
+		RetryMaxAttempts: 3,
+	}), nil
+}
+
+// tenant is the key prefix of everything merchantID owns.
+func tenant(merchantID string) string { return "M#" + merchantID }
+
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+func num(n int64) types.AttributeValue  { return &types.AttributeValueMemberN{Value: fmt.Sprint(n)} }
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"pk": str(pk), "sk": str(sk)}
+}
+
+func getS(item map[string]types.AttributeValue, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// sortTime renders t so that string order is time order.
+func sortTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// classify maps a DynamoDB error to the errs vocabulary.
+func classify(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf(format, args...)
+	var ccf *types.ConditionalCheckFailedException
+	var tce *types.TransactionCanceledException
+	var api smithy.APIError
+	switch {
+	case errors.As(err, &ccf):
+		return errs.Wrap(errs.Conflict, err, "%s: condition failed", what)
+	case errors.As(err, &tce):
+		return errs.Wrap(errs.Conflict, err, "%s: transaction cancelled", what)
+	case errors.As(err, &api) && isTransient(api.ErrorCode()):
+		return errs.Wrap(errs.Transient, err, "%s: temporarily unavailable", what)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return errs.Wrap(errs.Transient, err, "%s: timed out", what)
+	}
+	return errs.Wrap(errs.Internal, err, "%s", what)
+}
+
+func isTransient(code string) bool {
+	switch code {
+	case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+		"InternalServerError", "InternalFailure", "ServiceUnavailable", "TransactionConflictException":
+		return true
+	}
+	return strings.HasSuffix(code, "InternalServerError")
+}
+
+// cancelledBy reports, for a cancelled transaction, which items' conditions failed.
+func cancelledBy(err error) []bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil
+	}
+	out := make([]bool, len(tce.CancellationReasons))
+	for i, r := range tce.CancellationReasons {
+		out[i] = aws.ToString(r.Code) == "ConditionalCheckFailed"
+	}
+	return out
+}

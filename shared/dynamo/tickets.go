@@ -1,0 +1,384 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/ticket"
+)
+
+// maxAttempts bounds optimistic-locking retries when writers race on one ticket.
+const maxAttempts = 8
+
+func ticketPK(merchantID, id string) string { return tenant(merchantID) + "#T#" + id }
+func openPK(merchantID, key string) string  { return tenant(merchantID) + "#OPEN#" + key }
+func markerPK(merchantID, id string) string { return tenant(merchantID) + "#EV#" + id }
+func inboxPK(merchantID string) string      { return tenant(merchantID) + "#TICKETS" }
+func statusPK(merchantID string, st ticket.Status) string {
+	return tenant(merchantID) + "#STATUS#" + string(st)
+}
+func entrySK(e ticket.Entry) string { return "E#" + sortTime(e.At) + "#" + e.ID }
+
+// Outcome says what applying an event did.
+type Outcome struct {
+	TicketID  string // "" when the event joined no ticket (nothing open, and it opens none)
+	Opened    bool   // a new ticket was opened
+	Duplicate bool   // the event had been applied before; nothing changed
+}
+
+// ApplyFact opens a ticket for f or merges f into the open ticket with f's key, exactly
+// once per event id. Redelivery is a no-op; two events racing for the same key end on one
+// ticket (the loser of the race for the open-ticket link retries and merges).
+func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() string) (Outcome, error) {
+	m := f.Event.MerchantID
+	marker := key(markerPK(m, f.Event.ID), "EV")
+	for range maxAttempts {
+		if id, done, err := s.applied(ctx, marker); err != nil || done {
+			return Outcome{TicketID: id, Duplicate: done}, err
+		}
+		link, err := s.consistentGet(ctx, key(openPK(m, f.Key), "OPEN"))
+		if err != nil {
+			return Outcome{}, err
+		}
+		var items []types.TransactWriteItem
+		out := Outcome{}
+		var t ticket.Ticket
+		switch {
+		case link != nil:
+			t, err = s.loadTicket(ctx, m, getS(link, "ticket_id"))
+			if err != nil {
+				return Outcome{}, err
+			}
+			prev := t.Version
+			entry := ticket.Merge(&t, f)
+			t.Version++
+			if items, err = s.ticketWrites(t, prev, entry); err != nil {
+				return Outcome{}, err
+			}
+		case f.Rule.Opens:
+			t = ticket.Open(newID(), f)
+			t.Version = 1
+			entry := ticket.Merge(&t, f) // records the entry; merging the same fact twice is idempotent
+			if items, err = s.ticketWrites(t, 0, entry); err != nil {
+				return Outcome{}, err
+			}
+			linkItem := key(openPK(m, f.Key), "OPEN")
+			linkItem["ticket_id"] = str(t.ID)
+			items = append(items, types.TransactWriteItem{Put: &types.Put{
+				TableName: aws.String(s.table), Item: linkItem,
+				ConditionExpression: aws.String("attribute_not_exists(pk)"),
+			}})
+			out.Opened = true
+		}
+		out.TicketID = t.ID
+		markerItem := key(markerPK(m, f.Event.ID), "EV")
+		markerItem["ticket_id"] = str(t.ID)
+		markerItem["event_type"] = str(string(f.Event.Type))
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String(s.table), Item: markerItem,
+			ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
+		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return out, nil
+		}
+		if reasons := cancelledBy(err); len(reasons) == len(items) && reasons[len(items)-1] {
+			return Outcome{Duplicate: true, TicketID: t.ID}, nil
+		}
+		if err = classify(err, "apply event %s", f.Event.ID); !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Transient) {
+			return Outcome{}, err
+		}
+		// Someone else moved first: re-read and try again.
+	}
+	return Outcome{}, errs.E(errs.Transient, "apply event %s: too much contention", f.Event.ID)
+}
+
+// applied reports whether the marker exists, and the ticket it names.
+func (s *Store) applied(ctx context.Context, marker map[string]types.AttributeValue) (string, bool, error) {
+	it, err := s.consistentGet(ctx, marker)
+	if err != nil || it == nil {
+		return "", false, err
+	}
+	return getS(it, "ticket_id"), true, nil
+}
+
+func (s *Store) consistentGet(ctx context.Context, k map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, classify(err, "get %s", getS(k, "pk"))
+	}
+	return out.Item, nil
+}
+
+// ticketWrites are the writes that store t (whose stored version was prev; 0 for new) and
+// add entry to its timeline.
+func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entry ticket.Entry) ([]types.TransactWriteItem, error) {
+	item, err := ticketItem(t)
+	if err != nil {
+		return nil, err
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: item}
+	if prev == 0 {
+		put.ConditionExpression = aws.String("attribute_not_exists(pk)")
+	} else {
+		put.ConditionExpression = aws.String("version = :v")
+		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(prev)}
+	}
+	entryItem, err := docItem(ticketPK(t.MerchantID, t.ID), entrySK(entry), entry, nil)
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{
+		{Put: put},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: entryItem, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}, nil
+}
+
+func ticketItem(t ticket.Ticket) (map[string]types.AttributeValue, error) {
+	sortKey := sortTime(t.UpdatedAt) + "#" + t.ID
+	return docItem(ticketPK(t.MerchantID, t.ID), "TICKET", t, map[string]types.AttributeValue{
+		"version":  num(t.Version),
+		"status":   str(string(t.Status)),
+		"category": str(string(t.Category)),
+		"priority": str(string(t.Priority)),
+		"gsi1pk":   str(inboxPK(t.MerchantID)),
+		"gsi1sk":   str(sortKey),
+		"gsi2pk":   str(statusPK(t.MerchantID, t.Status)),
+		"gsi2sk":   str(sortKey),
+	})
+}
+
+func decodeTicket(merchantID string, item map[string]types.AttributeValue) (ticket.Ticket, error) {
+	var t ticket.Ticket
+	if err := json.Unmarshal([]byte(getS(item, "doc")), &t); err != nil {
+		return t, errs.Wrap(errs.Internal, err, "decode ticket")
+	}
+	t.MerchantID = merchantID
+	return t, nil
+}
+
+func (s *Store) loadTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, error) {
+	it, err := s.consistentGet(ctx, key(ticketPK(merchantID, id), "TICKET"))
+	if err != nil {
+		return ticket.Ticket{}, err
+	}
+	if it == nil {
+		return ticket.Ticket{}, errs.E(errs.NotFound, "ticket %s not found", id)
+	}
+	return decodeTicket(merchantID, it)
+}
+
+// GetTicket reads ticket id of merchantID with its timeline, oldest first. Another
+// merchant's ticket is not found, exactly like a missing one.
+func (s *Store) GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error) {
+	var (
+		t       ticket.Ticket
+		found   bool
+		entries []ticket.Entry
+	)
+	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(ticketPK(merchantID, id))},
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return t, nil, classify(err, "get ticket %s", id)
+		}
+		for _, it := range page.Items {
+			sk := getS(it, "sk")
+			if sk == "TICKET" {
+				if t, err = decodeTicket(merchantID, it); err != nil {
+					return t, nil, err
+				}
+				found = true
+				continue
+			}
+			var e ticket.Entry
+			if err := json.Unmarshal([]byte(getS(it, "doc")), &e); err != nil {
+				return t, nil, errs.Wrap(errs.Internal, err, "decode timeline entry")
+			}
+			entries = append(entries, e)
+		}
+	}
+	if !found {
+		return t, nil, errs.E(errs.NotFound, "ticket %s not found", id)
+	}
+	return t, entries, nil
+}
+
+// Change is an agent's change to a ticket: an entry to add, and optionally a new status.
+type Change struct {
+	Entry  ticket.Entry
+	Status ticket.Status // "" keeps the status
+}
+
+// ChangeTicket applies c to ticket id under optimistic locking and returns the new ticket.
+// Solving or closing a ticket releases its order for a new ticket; reopening takes it back
+// when no other ticket has taken it meanwhile.
+func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Change) (ticket.Ticket, error) {
+	for range maxAttempts {
+		t, err := s.loadTicket(ctx, merchantID, id)
+		if err != nil {
+			return t, err
+		}
+		prev, wasActive := t.Version, t.Status.Active()
+		if c.Status != "" {
+			t.Status = c.Status
+		}
+		if c.Entry.At.After(t.UpdatedAt) {
+			t.UpdatedAt = c.Entry.At
+		}
+		t.Version++
+		items, err := s.ticketWrites(t, prev, c.Entry)
+		if err != nil {
+			return t, err
+		}
+		if wasActive != t.Status.Active() {
+			link, err := s.consistentGet(ctx, key(openPK(merchantID, t.Key), "OPEN"))
+			if err != nil {
+				return t, err
+			}
+			switch {
+			case wasActive && link != nil && getS(link, "ticket_id") == t.ID:
+				items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+					TableName: aws.String(s.table), Key: key(openPK(merchantID, t.Key), "OPEN"),
+					ConditionExpression:       aws.String("ticket_id = :id"),
+					ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(t.ID)},
+				}})
+			case !wasActive && link == nil:
+				linkItem := key(openPK(merchantID, t.Key), "OPEN")
+				linkItem["ticket_id"] = str(t.ID)
+				items = append(items, types.TransactWriteItem{Put: &types.Put{
+					TableName: aws.String(s.table), Item: linkItem, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+				}})
+			}
+		}
+		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return t, nil
+		}
+		if err = classify(err, "change ticket %s", id); !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Transient) {
+			return t, err
+		}
+	}
+	return ticket.Ticket{}, errs.E(errs.Transient, "change ticket %s: too much contention", id)
+}
+
+// Filter selects tickets for the inbox.
+type Filter struct {
+	Status   ticket.Status
+	Category ticket.Category
+	Priority ticket.Priority
+	Limit    int
+	Cursor   string // from Page.Next
+}
+
+// Page is one page of tickets, most recent activity first.
+type Page struct {
+	Tickets []ticket.Ticket
+	Next    string // "" on the last page
+}
+
+// ListTickets lists merchantID's tickets from an index (never a Scan), most recently
+// updated first. The cursor is opaque to callers and bound to the merchant and index: a
+// cursor from elsewhere is rejected.
+func (s *Store) ListTickets(ctx context.Context, merchantID string, f Filter) (Page, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 25
+	}
+	index, pkName, skName, pk := IndexInbox, "gsi1pk", "gsi1sk", inboxPK(merchantID)
+	if f.Status != "" {
+		index, pkName, skName, pk = IndexStatus, "gsi2pk", "gsi2sk", statusPK(merchantID, f.Status)
+	}
+	start, err := decodeCursor(f.Cursor, pkName, pk)
+	if err != nil {
+		return Page{}, err
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    aws.String(pkName + " = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+		ScanIndexForward:          aws.Bool(false),
+		ExclusiveStartKey:         start,
+	}
+	var conds []string
+	if f.Category != "" {
+		conds = append(conds, "category = :c")
+		in.ExpressionAttributeValues[":c"] = str(string(f.Category))
+	}
+	if f.Priority != "" {
+		conds = append(conds, "priority = :p")
+		in.ExpressionAttributeValues[":p"] = str(string(f.Priority))
+	}
+	if len(conds) > 0 {
+		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
+	}
+	var (
+		page    Page
+		lastKey map[string]types.AttributeValue
+	)
+	for {
+		in.Limit = aws.Int32(int32(f.Limit - len(page.Tickets) + 1)) // one extra tells whether more exist
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return Page{}, classify(err, "list tickets")
+		}
+		for _, it := range out.Items {
+			if len(page.Tickets) == f.Limit {
+				page.Next = encodeCursor(lastKey, pkName, skName)
+				return page, nil
+			}
+			t, err := decodeTicket(merchantID, it)
+			if err != nil {
+				return Page{}, err
+			}
+			page.Tickets = append(page.Tickets, t)
+			lastKey = it
+		}
+		if out.LastEvaluatedKey == nil {
+			return page, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+type cursor map[string]string
+
+func encodeCursor(item map[string]types.AttributeValue, pkName, skName string) string {
+	c := cursor{}
+	for _, n := range []string{"pk", "sk", pkName, skName} {
+		c[n] = getS(item, n)
+	}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, pkName, wantPK string) (map[string]types.AttributeValue, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var c cursor
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || c[pkName] != wantPK || len(c) != 4 {
+		return nil, errs.E(errs.Invalid, "cursor is not valid for this list")
+	}
+	out := map[string]types.AttributeValue{}
+	for k, v := range c {
+		out[k] = str(v)
+	}
+	return out, nil
+}

@@ -1,0 +1,193 @@
+package dynamo_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/ticket"
+)
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T) *dynamo.Store {
+	t.Helper()
+	ctx := context.Background()
+	db, err := embedded.Start(ctx, "127.0.0.1:0", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return dynamo.New(db.Client, "test", func() time.Time { return t0 })
+}
+
+func fact(t *testing.T, merchant, id string, typ events.DetailType, at time.Time, data any) ticket.Fact {
+	t.Helper()
+	e, err := events.New(typ, id, merchant, "stripe", "evt_"+id, at, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ticket.Read(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func payment(order string) events.Payment {
+	return events.Payment{PaymentID: "pi_1", OrderID: order, Customer: events.Customer{Email: "anna@example.de"},
+		Amount: events.Money{Amount: 4990, Currency: "eur"}, Status: "requires_payment_method", DeclineCode: "insufficient_funds"}
+}
+
+func ids() func() string {
+	n := 0
+	return func() string { n++; return fmt.Sprintf("tk_%03d", n) }
+}
+
+func TestApplyFactOpensMergesAndDeduplicates(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	newID := ids()
+	failed := fact(t, "demo", "a", events.PaymentFailed, t0, payment("1001"))
+	dispute := payment("1001")
+	dispute.Dispute = &events.Dispute{ID: "dp_1", Reason: "fraudulent", Status: "needs_response", Amount: events.Money{Amount: 4990, Currency: "eur"}}
+	disputed := fact(t, "demo", "b", events.PaymentDisputeOpened, t0.Add(time.Hour), dispute)
+
+	steps := []struct {
+		f    ticket.Fact
+		want dynamo.Outcome
+	}{
+		{failed, dynamo.Outcome{TicketID: "tk_001", Opened: true}},
+		{failed, dynamo.Outcome{TicketID: "tk_001", Duplicate: true}},
+		{disputed, dynamo.Outcome{TicketID: "tk_001"}},
+	}
+	for i, st := range steps {
+		got, err := s.ApplyFact(ctx, st.f, newID)
+		if err != nil || got != st.want {
+			t.Fatalf("step %d: ApplyFact(%s) = %+v, %v; want %+v", i, st.f.Event.ID, got, err, st.want)
+		}
+	}
+	tk, entries, err := s.GetTicket(ctx, "demo", "tk_001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Category != ticket.CategoryChargeback || tk.Priority != ticket.PriorityUrgent || len(entries) != 2 {
+		t.Errorf("ticket = %s/%s with %d entries; want chargeback/urgent with 2", tk.Category, tk.Priority, len(entries))
+	}
+	if _, _, err := s.GetTicket(ctx, "acme", "tk_001"); !errs.Is(err, errs.NotFound) {
+		t.Errorf("GetTicket(acme, tk_001) error = %v; want not found", err)
+	}
+}
+
+func TestApplyFactConcurrentEventsShareOneTicket(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	n := 0
+	newID := func() string { mu.Lock(); defer mu.Unlock(); n++; return fmt.Sprintf("tk_%03d", n) }
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			// Three distinct events and three redeliveries, all at once.
+			f := fact(t, "demo", fmt.Sprintf("ev%d", i%3), events.PaymentFailed, t0.Add(time.Duration(i%3)*time.Minute), payment("2002"))
+			if _, err := s.ApplyFact(ctx, f, newID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	page, err := s.ListTickets(ctx, "demo", dynamo.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Tickets) != 1 {
+		t.Fatalf("ListTickets = %d tickets; want 1", len(page.Tickets))
+	}
+	_, entries, _ := s.GetTicket(ctx, "demo", page.Tickets[0].ID)
+	if len(entries) != 3 {
+		t.Errorf("timeline has %d entries; want 3", len(entries))
+	}
+}
+
+func TestSolvedTicketReleasesItsOrder(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	newID := ids()
+	out, err := s.ApplyFact(ctx, fact(t, "demo", "a", events.PaymentFailed, t0, payment("3003")), newID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChangeTicket(ctx, "demo", out.TicketID, dynamo.Change{
+		Status: ticket.StatusSolved, Entry: ticket.Entry{ID: "st1", Kind: ticket.EntryStatus, At: t0.Add(time.Minute), Body: "solved"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.ApplyFact(ctx, fact(t, "demo", "b", events.PaymentFailed, t0.Add(time.Hour), payment("3003")), newID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Opened || again.TicketID == out.TicketID {
+		t.Errorf("event after solve = %+v; want a new ticket", again)
+	}
+}
+
+func TestListTicketsPaginatesFiltersAndStaysInTenant(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	newID := ids()
+	for i := range 5 {
+		typ := events.PaymentFailed
+		if i%2 == 1 {
+			typ = events.PaymentDisputeOpened
+		}
+		p := payment(fmt.Sprint(4000 + i))
+		p.Dispute = &events.Dispute{ID: "dp", Reason: "fraudulent", Status: "needs_response"}
+		if _, err := s.ApplyFact(ctx, fact(t, "demo", fmt.Sprint("e", i), typ, t0.Add(time.Duration(i)*time.Minute), p), newID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ApplyFact(ctx, fact(t, "acme", "x", events.PaymentFailed, t0, payment("9")), newID); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		f    dynamo.Filter
+		want [][]string
+	}{
+		{"all newest first in pages", dynamo.Filter{Limit: 2}, [][]string{{"tk_005", "tk_004"}, {"tk_003", "tk_002"}, {"tk_001"}}},
+		{"by category", dynamo.Filter{Category: ticket.CategoryChargeback, Limit: 1}, [][]string{{"tk_004"}, {"tk_002"}}},
+		{"by status and priority", dynamo.Filter{Status: ticket.StatusOpen, Priority: ticket.PriorityNormal}, [][]string{{"tk_005", "tk_003", "tk_001"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.f
+			for i, want := range tc.want {
+				page, err := s.ListTickets(ctx, "demo", f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, tk := range page.Tickets {
+					got = append(got, tk.ID)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("page %d = %v; want %v", i, got, want)
+				}
+				if last := i == len(tc.want)-1; last != (page.Next == "") {
+					t.Fatalf("page %d next = %q; want last page %v", i, page.Next, last)
+				}
+				f.Cursor = page.Next
+			}
+		})
+	}
+	first, _ := s.ListTickets(ctx, "demo", dynamo.Filter{Limit: 1})
+	if _, err := s.ListTickets(ctx, "acme", dynamo.Filter{Cursor: first.Next}); !errs.Is(err, errs.Invalid) {
+		t.Errorf("acme with demo's cursor: error = %v; want invalid", err)
+	}
+}

@@ -1,0 +1,83 @@
+package ticket
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// Describe is the timeline line for a system event, in plain words for the agent.
+func Describe(f Fact) string {
+	switch p, s := f.Payment, f.Shipment; {
+	case f.Event.Type == events.PaymentFailed && p != nil:
+		why := DeclineReason(p.DeclineCode)
+		if why == "" {
+			why = p.FailureMessage
+		}
+		return strings.TrimSpace(fmt.Sprintf("Payment of %s failed. %s", FormatMoney(p.Amount), why))
+	case f.Event.Type == events.PaymentDisputeOpened && p != nil && p.Dispute != nil:
+		return fmt.Sprintf("Chargeback opened for %s (reason: %s). Evidence due by %s.",
+			FormatMoney(p.Dispute.Amount), p.Dispute.Reason, orDash(p.Dispute.EvidenceDueBy))
+	case f.Event.Type == events.PaymentDisputeClosed && p != nil && p.Dispute != nil:
+		return fmt.Sprintf("Chargeback closed: %s.", p.Dispute.Status)
+	case (f.Event.Type == events.PaymentRefunded || f.Event.Type == events.PaymentRefundUpdated) && p != nil && p.Refund != nil:
+		return fmt.Sprintf("Refund of %s is %s.", FormatMoney(p.Refund.Amount), p.Refund.Status)
+	case s != nil:
+		line := fmt.Sprintf("%s parcel %s: %s", strings.ToUpper(s.Carrier), s.TrackingNumber, s.Status)
+		if s.SubStatusMessage != "" {
+			line += " — " + s.SubStatusMessage
+		}
+		if n := len(s.Checkpoints); n > 0 {
+			line += ". Last scan: " + s.Checkpoints[n-1].Message
+		}
+		if f.Event.Type == events.ShipmentDelayed && s.ExpectedDelivery != "" {
+			line += ". Expected " + s.ExpectedDelivery
+		}
+		return line + "."
+	}
+	return string(f.Event.Type)
+}
+
+// declineReasons says in plain words what a card issuer's decline code means.
+var declineReasons = map[string]string{
+	"insufficient_funds":      "The card has insufficient funds.",
+	"card_declined":           "The card was declined.",
+	"generic_decline":         "The card was declined without a reason from the bank.",
+	"expired_card":            "The card has expired.",
+	"incorrect_cvc":           "The security code (CVC) was wrong.",
+	"incorrect_number":        "The card number was wrong.",
+	"lost_card":               "The card was reported lost.",
+	"stolen_card":             "The card was reported stolen.",
+	"fraudulent":              "The bank suspects fraud.",
+	"do_not_honor":            "The bank refused the payment; the customer should call their bank.",
+	"authentication_required": "The bank asked for 3-D Secure authentication that was not completed.",
+	"processing_error":        "The bank had a processing error; a retry may work.",
+	"card_velocity_exceeded":  "The card's spending limit was reached.",
+}
+
+// DeclineReason returns a plain-words explanation of code, or "".
+func DeclineReason(code string) string { return declineReasons[code] }
+
+// FormatMoney renders m for a log or timeline line ("49.90 EUR"). Currencies without minor
+// units (JPY, KRW) are rendered whole. The console formats money for the agent's locale.
+func FormatMoney(m events.Money) string {
+	cur := strings.ToUpper(m.Currency)
+	switch cur {
+	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
+		return fmt.Sprintf("%d %s", m.Amount, cur)
+	}
+	sign := ""
+	a := m.Amount
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, cur)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

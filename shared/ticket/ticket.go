@@ -1,0 +1,347 @@
+// Package ticket owns tickets: what a ticket is, how an event opens one or joins an open one,
+// and how its state follows from the set of events it has seen — in any order.
+package ticket
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// Status is where a ticket is in its life.
+type Status string
+
+// Statuses. Open and Pending tickets are "open" for merging: new events about the same order
+// join them. Solved and Closed tickets never take new events; a new event opens a new ticket.
+const (
+	StatusOpen    Status = "open"    // needs an agent
+	StatusPending Status = "pending" // waiting on the customer or a third party
+	StatusSolved  Status = "solved"
+	StatusClosed  Status = "closed"
+)
+
+// Statuses lists every status, for validation.
+var Statuses = []Status{StatusOpen, StatusPending, StatusSolved, StatusClosed}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Active reports whether a ticket in s still takes new events.
+func (s Status) Active() bool { return s == StatusOpen || s == StatusPending }
+
+// Category says what a ticket is about.
+type Category string
+
+// Categories.
+const (
+	CategoryPaymentFailed     Category = "payment_failed"
+	CategoryChargeback        Category = "chargeback"
+	CategoryRefund            Category = "refund"
+	CategoryShippingException Category = "shipping_exception"
+	CategoryShippingDelay     Category = "shipping_delay"
+	CategoryShipment          Category = "shipment"
+	CategoryCustomerMessage   Category = "customer_message"
+)
+
+// Priority orders tickets by urgency; higher is more urgent.
+type Priority string
+
+// Priorities.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Rank is p's order: low 1 … urgent 4; 0 for unknown.
+func (p Priority) Rank() int {
+	switch p {
+	case PriorityLow:
+		return 1
+	case PriorityNormal:
+		return 2
+	case PriorityHigh:
+		return 3
+	case PriorityUrgent:
+		return 4
+	}
+	return 0
+}
+
+// Rule is how one event type affects tickets.
+type Rule struct {
+	Category Category
+	Priority Priority
+	// Opens: the event opens a ticket when none is open for its key. Events that do not open
+	// one (a refund notice, an ordinary tracking scan) only join an open ticket.
+	Opens bool
+}
+
+// Rules maps every event ticketing consumes to its rule.
+var Rules = map[events.DetailType]Rule{
+	events.PaymentFailed:        {CategoryPaymentFailed, PriorityNormal, true},
+	events.PaymentDisputeOpened: {CategoryChargeback, PriorityUrgent, true},
+	events.PaymentDisputeClosed: {CategoryChargeback, PriorityNormal, true},
+	events.PaymentRefunded:      {CategoryRefund, PriorityLow, false},
+	events.PaymentRefundUpdated: {CategoryRefund, PriorityLow, false},
+	events.ShipmentException:    {CategoryShippingException, PriorityHigh, true},
+	events.ShipmentDelayed:      {CategoryShippingDelay, PriorityNormal, true},
+	events.ShipmentUpdated:      {CategoryShipment, PriorityLow, false},
+	events.MessageReceived:      {CategoryCustomerMessage, PriorityNormal, true},
+}
+
+// Ticket is one case an agent works.
+type Ticket struct {
+	ID         string `json:"id"`
+	MerchantID string `json:"-"`
+	// Key is what events merge on: "order:<id>", else "payment:<id>", "tracking:<n>" or
+	// "customer:<email>".
+	Key      string          `json:"key"`
+	Status   Status          `json:"status"`
+	Category Category        `json:"category"`
+	Priority Priority        `json:"priority"`
+	Customer events.Customer `json:"customer"`
+	OrderID  string          `json:"order_id,omitempty"`
+	Payment  *Payment        `json:"payment,omitempty"`
+	Shipment *Shipment       `json:"shipment,omitempty"`
+	Assignee string          `json:"assignee,omitempty"`
+	// CreatedAt is the time of the earliest event on the ticket; UpdatedAt the latest
+	// activity (event or agent action).
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// Version increases with every write; the store uses it for optimistic locking.
+	Version int64 `json:"version"`
+	// lead is the event that decides Category: the most urgent, then the latest, then the
+	// highest id — a maximum over the set of events, so arrival order cannot change it.
+	Lead Lead `json:"lead"`
+}
+
+// Lead identifies the event that sets a ticket's category.
+type Lead struct {
+	Rank int       `json:"rank"`
+	At   time.Time `json:"at"`
+	ID   string    `json:"id"`
+}
+
+func (l Lead) less(o Lead) bool {
+	if l.Rank != o.Rank {
+		return l.Rank < o.Rank
+	}
+	if !l.At.Equal(o.At) {
+		return l.At.Before(o.At)
+	}
+	return l.ID < o.ID
+}
+
+// Payment is the latest known state of the ticket's payment.
+type Payment struct {
+	events.Payment
+	AsOf    time.Time         `json:"as_of"`
+	EventID string            `json:"event_id"`
+	Event   events.DetailType `json:"event"`
+}
+
+// Shipment is the latest known state of the ticket's shipment.
+type Shipment struct {
+	events.Shipment
+	AsOf    time.Time `json:"as_of"`
+	EventID string    `json:"event_id"`
+}
+
+// Subject is a one-line summary for the inbox.
+func (t Ticket) Subject() string {
+	ref := t.OrderID
+	switch {
+	case ref != "":
+		ref = "order " + ref
+	case t.Payment != nil:
+		ref = "payment " + t.Payment.PaymentID
+	case t.Shipment != nil:
+		ref = "parcel " + t.Shipment.TrackingNumber
+	default:
+		ref = t.Customer.Email
+	}
+	switch t.Category {
+	case CategoryPaymentFailed:
+		return "Payment failed for " + ref
+	case CategoryChargeback:
+		return "Chargeback on " + ref
+	case CategoryRefund:
+		return "Refund on " + ref
+	case CategoryShippingException:
+		return "Delivery problem with " + ref
+	case CategoryShippingDelay:
+		return "Late delivery of " + ref
+	case CategoryShipment:
+		return "Shipment update for " + ref
+	default:
+		return "Message about " + ref
+	}
+}
+
+// EntryKind says who or what wrote a timeline entry.
+type EntryKind string
+
+// Entry kinds.
+const (
+	EntryEvent    EntryKind = "event"    // a system event (payment failed, parcel scanned)
+	EntryCustomer EntryKind = "customer" // the customer wrote
+	EntryReply    EntryKind = "reply"    // an agent wrote to the customer
+	EntryNote     EntryKind = "note"     // an agent wrote for colleagues only
+	EntryStatus   EntryKind = "status"   // an agent changed the status
+)
+
+// Entry is one line of a ticket's timeline.
+type Entry struct {
+	ID        string            `json:"id"`
+	Kind      EntryKind         `json:"kind"`
+	At        time.Time         `json:"at"`
+	EventType events.DetailType `json:"event_type,omitempty"`
+	Author    string            `json:"author,omitempty"`
+	Body      string            `json:"body"`
+}
+
+// IsMessage reports whether e is a message between people rather than a system line.
+func (e Entry) IsMessage() bool {
+	return e.Kind == EntryCustomer || e.Kind == EntryReply || e.Kind == EntryNote
+}
+
+// Fact is what an event tells ticketing, decoded from its data.
+type Fact struct {
+	Event    events.Event
+	Rule     Rule
+	Key      string
+	OrderID  string
+	Customer events.Customer
+	Payment  *events.Payment
+	Shipment *events.Shipment
+	Message  *events.Message
+}
+
+// Read decodes e into the fact ticketing acts on. An event type with no rule, or data
+// without any key to merge on, is an error that retrying cannot fix.
+func Read(e events.Event) (Fact, error) {
+	rule, ok := Rules[e.Type]
+	if !ok {
+		return Fact{}, fmt.Errorf("event %s: ticketing has no rule for %q", e.ID, e.Type)
+	}
+	f := Fact{Event: e, Rule: rule}
+	switch e.Type.Domain() {
+	case "payment":
+		var p events.Payment
+		if err := e.Decode(&p); err != nil {
+			return Fact{}, err
+		}
+		f.Payment, f.OrderID, f.Customer = &p, p.OrderID, p.Customer
+		f.Key = key(p.OrderID, "payment:", p.PaymentID)
+	case "shipment":
+		var s events.Shipment
+		if err := e.Decode(&s); err != nil {
+			return Fact{}, err
+		}
+		f.Shipment, f.OrderID, f.Customer = &s, s.OrderID, s.Customer
+		if f.Customer.Country == "" {
+			f.Customer.Country = s.DestinationCountry
+		}
+		f.Key = key(s.OrderID, "tracking:", s.TrackingNumber)
+	case "message":
+		var m events.Message
+		if err := e.Decode(&m); err != nil {
+			return Fact{}, err
+		}
+		f.Message, f.OrderID, f.Customer = &m, m.OrderID, m.Customer
+		f.Key = key(m.OrderID, "customer:", m.Customer.Email)
+	}
+	if f.Key == "" {
+		return Fact{}, fmt.Errorf("event %s: no order, payment, tracking number or email to file it under", e.ID)
+	}
+	return f, nil
+}
+
+func key(orderID, prefix, fallback string) string {
+	if orderID != "" {
+		return "order:" + orderID
+	}
+	if fallback != "" {
+		return prefix + fallback
+	}
+	return ""
+}
+
+// Open returns a new ticket for f with the given id.
+func Open(id string, f Fact) Ticket {
+	t := Ticket{
+		ID: id, MerchantID: f.Event.MerchantID, Key: f.Key, Status: StatusOpen,
+		CreatedAt: f.Event.OccurredAt, UpdatedAt: f.Event.OccurredAt,
+	}
+	Merge(&t, f)
+	return t
+}
+
+// Merge folds f into t. The result depends only on the set of facts merged, not on their
+// order: every field is a maximum, a minimum or a first non-empty value under a fixed order.
+// It returns the timeline entry that records f.
+func Merge(t *Ticket, f Fact) Entry {
+	e := f.Event
+	if e.OccurredAt.Before(t.CreatedAt) {
+		t.CreatedAt = e.OccurredAt
+	}
+	if e.OccurredAt.After(t.UpdatedAt) {
+		t.UpdatedAt = e.OccurredAt
+	}
+	lead := Lead{Rank: f.Rule.Priority.Rank(), At: e.OccurredAt, ID: e.ID}
+	if t.Category == "" || t.Lead.less(lead) {
+		t.Lead, t.Category = lead, f.Rule.Category
+	}
+	if f.Rule.Priority.Rank() > t.Priority.Rank() {
+		t.Priority = f.Rule.Priority
+	}
+	if t.OrderID == "" {
+		t.OrderID = f.OrderID
+	}
+	t.Customer = fillCustomer(t.Customer, f.Customer)
+	if f.Payment != nil && (t.Payment == nil || newer(e, t.Payment.AsOf, t.Payment.EventID)) {
+		t.Payment = &Payment{Payment: *f.Payment, AsOf: e.OccurredAt, EventID: e.ID, Event: e.Type}
+	}
+	if f.Shipment != nil && (t.Shipment == nil || newer(e, t.Shipment.AsOf, t.Shipment.EventID)) {
+		t.Shipment = &Shipment{Shipment: *f.Shipment, AsOf: e.OccurredAt, EventID: e.ID}
+	}
+	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f)}
+	if f.Message != nil {
+		entry.Kind, entry.Author, entry.Body = EntryCustomer, f.Message.Customer.Email, f.Message.Text
+		// A customer writing back reopens a ticket that was waiting on them.
+		if t.Status == StatusPending {
+			t.Status = StatusOpen
+		}
+	}
+	return entry
+}
+
+func newer(e events.Event, asOf time.Time, id string) bool {
+	if !e.OccurredAt.Equal(asOf) {
+		return e.OccurredAt.After(asOf)
+	}
+	return e.ID > id
+}
+
+func fillCustomer(have, got events.Customer) events.Customer {
+	if have.Email == "" {
+		have.Email = got.Email
+	}
+	if have.Name == "" {
+		have.Name = got.Name
+	}
+	if have.Country == "" {
+		have.Country = got.Country
+	}
+	return have
+}
