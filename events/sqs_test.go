@@ -10,9 +10,9 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 )
 
-// capturedRecord is an SQS record as Lambda receives it from a queue that is the target of an
+// ruleTargetRecord is shaped as Lambda receives a record from a queue that is the target of an
 // EventBridge rule: the body is the EventBridge envelope as a JSON string.
-const capturedRecord = `{
+const ruleTargetRecord = `{
   "messageId": "5e8a0f3c-9a1d-4c1e-8a52-3c1b9f0d2e71",
   "receiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
   "body": "{\"version\":\"0\",\"id\":\"0b6e5f1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b\",\"detail-type\":\"payment.failed\",\"source\":\"borderdesk.intake\",\"account\":\"123456789012\",\"time\":\"2026-03-01T12:00:05Z\",\"region\":\"eu-west-1\",\"resources\":[],\"detail\":{\"id\":\"evt-7c1f\",\"type\":\"payment.failed\",\"merchant_id\":\"m_acme\",\"occurred_at\":\"2026-03-01T12:00:05.123Z\",\"provider\":\"stripe\",\"provider_event_id\":\"evt_1Nq\",\"correlation_id\":\"req-42\",\"version\":1,\"data\":{\"payment_id\":\"pi_3Nq\",\"customer\":{\"email\":\"ana@example.com\"},\"amount\":{\"amount\":4999,\"currency\":\"eur\"},\"status\":\"requires_payment_method\",\"decline_code\":\"insufficient_funds\"}}}",
@@ -29,9 +29,9 @@ const capturedRecord = `{
   "awsRegion": "eu-west-1"
 }`
 
-func TestFromSQSCaptured(t *testing.T) {
+func TestFromSQSRuleTarget(t *testing.T) {
 	var m lambdaevents.SQSMessage
-	if err := json.Unmarshal([]byte(capturedRecord), &m); err != nil {
+	if err := json.Unmarshal([]byte(ruleTargetRecord), &m); err != nil {
 		t.Fatal(err)
 	}
 	ev, err := FromSQS(m)

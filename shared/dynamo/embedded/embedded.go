@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -22,7 +23,12 @@ type DynamoDB struct {
 	Server *server.Server // for failure injection in tests
 	Client *dynamodb.Client
 	srv    *http.Server
+	count  atomic.Int64
 }
+
+// Requests is how many DynamoDB API requests the server has answered — the benchmark's
+// measure of table cost per accepted webhook.
+func (d *DynamoDB) Requests() int64 { return d.count.Load() }
 
 // Start serves minidyn on addr ("127.0.0.1:0" picks a free port) and creates table.
 func Start(ctx context.Context, addr, table string) (*DynamoDB, error) {
@@ -31,9 +37,12 @@ func Start(ctx context.Context, addr, table string) (*DynamoDB, error) {
 		return nil, fmt.Errorf("embedded dynamodb: listen %s: %w", addr, err)
 	}
 	md := server.NewServer()
-	srv := &http.Server{Handler: md, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	d := &DynamoDB{URL: "http://" + ln.Addr().String(), Server: md, srv: srv}
+	d := &DynamoDB{URL: "http://" + ln.Addr().String(), Server: md}
+	d.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.count.Add(1)
+		md.ServeHTTP(w, r)
+	})}
+	go func() { _ = d.srv.Serve(ln) }()
 	if d.Client, err = dynamo.Client(ctx, d.URL); err != nil {
 		d.Close()
 		return nil, err

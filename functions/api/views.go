@@ -1,0 +1,147 @@
+package api
+
+import (
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/ticket"
+)
+
+// The JSON the API answers with. These are the API's contract (openapi.json describes them);
+// stored shapes may change without changing these.
+
+// Me is the caller.
+type Me struct {
+	Email    string       `json:"email"`
+	Name     string       `json:"name,omitempty"`
+	Role     string       `json:"role"`
+	Language string       `json:"language,omitempty"`
+	Merchant MerchantView `json:"merchant"`
+}
+
+// MerchantView is a merchant without its secrets.
+type MerchantView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// TicketList is a page of the inbox.
+type TicketList struct {
+	Tickets    []TicketSummary `json:"tickets"`
+	NextCursor string          `json:"next_cursor,omitempty"`
+}
+
+// TicketSummary is a ticket as the inbox shows it.
+type TicketSummary struct {
+	ID        string          `json:"id"`
+	Subject   string          `json:"subject"`
+	Status    ticket.Status   `json:"status"`
+	Category  ticket.Category `json:"category"`
+	Priority  ticket.Priority `json:"priority"`
+	Customer  events.Customer `json:"customer"`
+	OrderID   string          `json:"order_id,omitempty"`
+	Assignee  string          `json:"assignee,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// TicketDetail is one ticket with its timeline and context.
+type TicketDetail struct {
+	TicketSummary
+	Context  Context     `json:"context"`
+	Timeline []EntryView `json:"timeline"`
+	Messages []EntryView `json:"messages"`
+}
+
+// Context is what the agent needs beside the conversation, all from stored events.
+type Context struct {
+	Order    *OrderView    `json:"order,omitempty"`
+	Payment  *PaymentView  `json:"payment,omitempty"`
+	Shipment *ShipmentView `json:"shipment,omitempty"`
+}
+
+// OrderView is the order a ticket is about.
+type OrderView struct {
+	ID string `json:"id"`
+}
+
+// PaymentView is the latest state of the ticket's payment.
+type PaymentView struct {
+	PaymentID     string          `json:"payment_id"`
+	ChargeID      string          `json:"charge_id,omitempty"`
+	Status        string          `json:"status"`
+	Amount        events.Money    `json:"amount"`
+	DeclineCode   string          `json:"decline_code,omitempty"`
+	DeclineReason string          `json:"decline_reason,omitempty"` // in plain words
+	Dispute       *events.Dispute `json:"dispute,omitempty"`
+	Refund        *events.Refund  `json:"refund,omitempty"`
+	LastEvent     string          `json:"last_event"`
+	AsOf          time.Time       `json:"as_of"`
+}
+
+// ShipmentView is the latest state of the ticket's shipment.
+type ShipmentView struct {
+	Carrier          string              `json:"carrier"`
+	TrackingNumber   string              `json:"tracking_number"`
+	Status           string              `json:"status"`
+	SubStatusMessage string              `json:"sub_status_message,omitempty"`
+	ExpectedDelivery string              `json:"expected_delivery,omitempty"`
+	Checkpoints      []events.Checkpoint `json:"checkpoints"`
+	AsOf             time.Time           `json:"as_of"`
+}
+
+// EntryView is a timeline line.
+type EntryView struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	At        time.Time `json:"at"`
+	EventType string    `json:"event_type,omitempty"`
+	Author    string    `json:"author,omitempty"`
+	Body      string    `json:"body"`
+}
+
+func summary(t ticket.Ticket) TicketSummary {
+	return TicketSummary{
+		ID: t.ID, Subject: t.Subject(), Status: t.Status, Category: t.Category, Priority: t.Priority,
+		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+}
+
+func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
+	d := TicketDetail{TicketSummary: summary(t), Timeline: []EntryView{}, Messages: []EntryView{}}
+	if t.OrderID != "" {
+		d.Context.Order = &OrderView{ID: t.OrderID}
+	}
+	if p := t.Payment; p != nil {
+		d.Context.Payment = &PaymentView{
+			PaymentID: p.PaymentID, ChargeID: p.ChargeID, Status: p.Status, Amount: p.Amount,
+			DeclineCode: p.DeclineCode, DeclineReason: ticket.DeclineReason(p.DeclineCode),
+			Dispute: p.Dispute, Refund: p.Refund, LastEvent: string(p.Event), AsOf: p.AsOf,
+		}
+		if d.Context.Payment.DeclineReason == "" {
+			d.Context.Payment.DeclineReason = p.FailureMessage
+		}
+	}
+	if s := t.Shipment; s != nil {
+		d.Context.Shipment = &ShipmentView{
+			Carrier: s.Carrier, TrackingNumber: s.TrackingNumber, Status: s.Status, SubStatusMessage: s.SubStatusMessage,
+			ExpectedDelivery: s.ExpectedDelivery, Checkpoints: s.Checkpoints, AsOf: s.AsOf,
+		}
+		if d.Context.Shipment.Checkpoints == nil {
+			d.Context.Shipment.Checkpoints = []events.Checkpoint{}
+		}
+	}
+	for _, e := range entries {
+		v := entryView(e)
+		d.Timeline = append(d.Timeline, v)
+		if e.IsMessage() {
+			d.Messages = append(d.Messages, v)
+		}
+	}
+	return d
+}
+
+func entryView(e ticket.Entry) EntryView {
+	return EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body}
+}

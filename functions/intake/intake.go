@@ -1,0 +1,126 @@
+// Package intake is the front door for providers and customers: it verifies webhooks,
+// deduplicates and archives them in one conditional write, and publishes the catalog events
+// they map to. It answers fast and never stores anything it could not verify.
+package intake
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/providers/aftership"
+	"github.com/borderdesk/borderdesk/shared/providers/provider"
+	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+)
+
+// Limits on what intake accepts.
+const (
+	MaxWebhookBytes = 1 << 20  // 1 MiB
+	MaxMessageBytes = 64 << 10 // 64 KiB
+	MaxMessageText  = 10_000   // characters
+)
+
+// Provider verifies and parses one provider's webhooks.
+type Provider interface {
+	Name() string
+	Verify(h http.Header, body []byte, secrets []string, now time.Time) error
+	Parse(merchantID string, body []byte) (provider.Parsed, error)
+}
+
+// Store is what intake needs of the table.
+type Store interface {
+	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
+	RecordReceipt(ctx context.Context, r dynamo.Receipt) error
+	MarkPublished(ctx context.Context, merchantID, provider, eventID string, at time.Time) error
+}
+
+var _ Store = (*dynamo.Store)(nil)
+
+// Publisher puts events on the bus.
+type Publisher interface {
+	Publish(ctx context.Context, evs ...events.Event) error
+}
+
+// Config is everything intake depends on.
+type Config struct {
+	Providers []Provider
+	Store     Store
+	Bus       Publisher
+	Now       func() time.Time
+	Log       *slog.Logger
+	// Retain is how long raw bodies are archived (TTL); 30 days when zero.
+	Retain time.Duration
+	// MerchantTTL is how long a merchant's secrets are cached in a warm function; 1 minute
+	// when zero. A rotated secret takes effect within it.
+	MerchantTTL time.Duration
+	// NewID returns a fresh message id for customer messages without an Idempotency-Key.
+	NewID func() string
+}
+
+// Handler serves intake's routes.
+type Handler struct {
+	cfg       Config
+	providers map[string]Provider
+	merchants merchantCache
+	mux       *http.ServeMux
+}
+
+// New returns intake's HTTP handler.
+func New(cfg Config) *Handler {
+	if cfg.Retain == 0 {
+		cfg.Retain = 30 * 24 * time.Hour
+	}
+	if cfg.MerchantTTL == 0 {
+		cfg.MerchantTTL = time.Minute
+	}
+	h := &Handler{cfg: cfg, providers: map[string]Provider{}, mux: http.NewServeMux()}
+	for _, p := range cfg.Providers {
+		h.providers[p.Name()] = p
+	}
+	h.merchants = merchantCache{ttl: cfg.MerchantTTL, now: cfg.Now, load: cfg.Store.GetMerchant, entries: map[string]cachedMerchant{}}
+	h.routes()
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// merchantCache keeps merchants (and so their secrets) for a short while, so an accepted
+// webhook costs two table requests, not three.
+type merchantCache struct {
+	ttl     time.Duration
+	now     func() time.Time
+	load    func(context.Context, string) (merchant.Merchant, error)
+	mu      sync.Mutex
+	entries map[string]cachedMerchant
+}
+
+type cachedMerchant struct {
+	m       merchant.Merchant
+	expires time.Time
+}
+
+func (c *merchantCache) get(ctx context.Context, id string) (merchant.Merchant, error) {
+	now := c.now()
+	c.mu.Lock()
+	e, ok := c.entries[id]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.m, nil
+	}
+	m, err := c.load(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	c.mu.Lock()
+	c.entries[id] = cachedMerchant{m: m, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return m, nil
+}
+
+// Providers is every webhook provider intake speaks.
+func Providers() []Provider { return []Provider{stripe.New(), aftership.New()} }

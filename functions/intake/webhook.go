@@ -1,0 +1,109 @@
+package intake
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/httpjson"
+)
+
+// Answer is intake's success body.
+type Answer struct {
+	Status  string `json:"status"` // accepted, archived, duplicate
+	EventID string `json:"event_id,omitempty"`
+	Events  int    `json:"events,omitempty"`
+}
+
+func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
+	merchantID, name := r.PathValue("merchantId"), r.PathValue("provider")
+	log := h.cfg.Log.With("merchant_id", merchantID, "provider", name, "request_id", requestID(r))
+	p, ok := h.providers[name]
+	if !ok {
+		httpjson.Fail(w, r, log, errs.E(errs.NotFound, "unknown provider %q", name))
+		return
+	}
+	m, err := h.merchants.get(r.Context(), merchantID)
+	if err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
+	body, err := readBody(w, r, MaxWebhookBytes)
+	if err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
+	now := h.cfg.Now()
+	if err := p.Verify(r.Header, body, m.Secrets(name), now); err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
+	parsed, err := p.Parse(merchantID, body)
+	if err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
+	log = log.With("provider_event_id", parsed.EventID, "provider_type", parsed.Type)
+	for i := range parsed.Events {
+		parsed.Events[i].CorrelationID = requestID(r)
+	}
+	answer, err := h.accept(r, dynamo.Receipt{
+		MerchantID: merchantID, Provider: name, EventID: parsed.EventID, Type: parsed.Type,
+		Body: body, ReceivedAt: now, Events: len(parsed.Events), Retain: h.cfg.Retain,
+	}, parsed.Events)
+	if err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
+	log.Info("webhook "+answer.Status, "events", len(parsed.Events))
+	httpjson.Write(w, http.StatusOK, answer)
+}
+
+// accept records the receipt and publishes its events: the one path shared by webhooks and
+// customer messages. A receipt already published is a duplicate; one stored but never
+// published (the bus failed) is published again when the sender retries.
+func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event) (Answer, error) {
+	err := h.cfg.Store.RecordReceipt(r.Context(), rc)
+	if errs.Is(err, errs.Conflict) {
+		return Answer{Status: "duplicate", EventID: rc.EventID}, nil
+	}
+	if err != nil {
+		return Answer{}, err
+	}
+	if len(evs) > 0 {
+		if err := h.cfg.Bus.Publish(r.Context(), evs...); err != nil {
+			return Answer{}, errs.Wrap(errs.Transient, err, "could not publish; please retry")
+		}
+	}
+	if err := h.cfg.Store.MarkPublished(r.Context(), rc.MerchantID, rc.Provider, rc.EventID, h.cfg.Now()); err != nil {
+		// The events are on the bus; a retry would publish them again, which consumers
+		// absorb. Acknowledge rather than make the sender retry.
+		h.cfg.Log.Warn("mark published failed", "merchant_id", rc.MerchantID, "provider_event_id", rc.EventID, "err", err.Error())
+	}
+	if len(evs) == 0 {
+		return Answer{Status: "archived", EventID: rc.EventID}, nil
+	}
+	return Answer{Status: "accepted", EventID: rc.EventID, Events: len(evs)}, nil
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, errs.E(errs.TooLarge, "body is over %d bytes", limit)
+	case err != nil:
+		return nil, errs.Wrap(errs.Invalid, err, "could not read body")
+	}
+	return body, nil
+}
+
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" {
+		return id
+	}
+	return r.Header.Get("X-Amzn-Trace-Id")
+}

@@ -1,0 +1,71 @@
+// Package ticketing turns catalog events into tickets: it opens a ticket for an event, or
+// adds the event to the ticket still open for the same order. Delivery is at least once and
+// in any order; applying an event is idempotent and the end state does not depend on order.
+package ticketing
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/ticket"
+)
+
+// Store is what ticketing needs of the table.
+type Store interface {
+	ApplyFact(ctx context.Context, f ticket.Fact, newID func() string) (dynamo.Outcome, error)
+}
+
+var _ Store = (*dynamo.Store)(nil)
+
+// Handler consumes ticketing's queue.
+type Handler struct {
+	store Store
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// New returns ticketing's SQS handler.
+func New(store Store, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{store: store, now: now, log: log}
+}
+
+// Handle applies every message of the batch and reports the ones that failed, so only
+// those are retried. A message that can never succeed (undecodable, no rule, nothing to file
+// it under) is logged with its id and reported failed too: after the queue's maxReceiveCount
+// it rests in the DLQ, where nothing is lost and an engineer can redrive it.
+func (h *Handler) Handle(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
+	var resp lambdaevents.SQSEventResponse
+	for _, msg := range batch.Records {
+		if err := h.apply(ctx, msg); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+func (h *Handler) apply(ctx context.Context, msg lambdaevents.SQSMessage) error {
+	log := h.log.With("message_id", msg.MessageId, "receive_count", msg.Attributes["ApproximateReceiveCount"])
+	ev, err := events.FromSQS(msg)
+	if err != nil {
+		log.Error("poison message: cannot decode", "err", err.Error())
+		return err
+	}
+	log = log.With("event_id", ev.ID, "merchant_id", ev.MerchantID, "type", string(ev.Type))
+	f, err := ticket.Read(ev)
+	if err != nil {
+		log.Error("poison message: cannot file event", "err", err.Error())
+		return err
+	}
+	out, err := h.store.ApplyFact(ctx, f, func() string { return ticket.NewID(h.now()) })
+	if err != nil {
+		log.Error("apply event failed; will retry", "err", err.Error())
+		return err
+	}
+	log.Info("event applied", "ticket_id", out.TicketID, "opened", out.Opened, "duplicate", out.Duplicate)
+	return nil
+}

@@ -1,0 +1,198 @@
+// Package local runs all of Borderdesk in one process — the embedded default behind
+// `make dev` and the end-to-end tests. It builds the same handlers the Lambdas run, wires
+// them from events.Topology exactly as the CDK stack does, and stands in for AWS with
+// minidyn's DynamoDB server on loopback (through the real SDK client), an in-process bus, and
+// queues with SQS semantics.
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/functions/api"
+	"github.com/borderdesk/borderdesk/functions/intake"
+	"github.com/borderdesk/borderdesk/functions/ticketing"
+	"github.com/borderdesk/borderdesk/infra/local/queue"
+	"github.com/borderdesk/borderdesk/shared/auth"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+)
+
+// Config configures a local runtime.
+type Config struct {
+	// DynamoAddr is where the embedded DynamoDB listens ("127.0.0.1:0": any free port).
+	DynamoAddr string
+	Table      string
+	Seeds      []Seed
+	JWTSecret  []byte
+	// Clock is the time source for handlers and queues; the system clock when nil.
+	Clock queue.Clock
+	Log   *slog.Logger
+	// Console serves the agent console at "/" (nil: a short page pointing at the API).
+	Console http.Handler
+}
+
+// Runtime is a running local Borderdesk.
+type Runtime struct {
+	DB      *embedded.DynamoDB
+	Store   *dynamo.Store
+	Bus     *queue.Bus
+	Queues  map[string]*queue.Queue
+	Auth    *auth.HMAC
+	Handler http.Handler // every route of the topology, plus /dev/login
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Start builds and starts the runtime: the table, the seeds, the queues and their pollers.
+func Start(ctx context.Context, cfg Config) (*Runtime, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = queue.SystemClock{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Table == "" {
+		cfg.Table = "borderdesk"
+	}
+	if cfg.DynamoAddr == "" {
+		cfg.DynamoAddr = "127.0.0.1:0"
+	}
+	now := cfg.Clock.Now
+	db, err := embedded.Start(ctx, cfg.DynamoAddr, cfg.Table)
+	if err != nil {
+		return nil, err
+	}
+	rt := &Runtime{
+		DB:     db,
+		Store:  dynamo.New(db.Client, cfg.Table, now),
+		Queues: map[string]*queue.Queue{},
+		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
+	}
+	if err := WriteSeeds(ctx, rt.Store, cfg.Seeds); err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, f := range events.Topology {
+		if f.Queue == nil {
+			continue
+		}
+		if rt.Queues[f.Name], err = queue.New(f.Name, *f.Queue, cfg.Clock); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if rt.Bus, err = queue.NewBus(events.Topology, rt.Queues, queue.WithClock(cfg.Clock), queue.WithSource(events.SourceIntake)); err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	// The same constructors the Lambda mains call, with local adapters.
+	httpFns := map[string]http.Handler{
+		events.Intake: intake.New(intake.Config{
+			Providers: intake.Providers(), Store: rt.Store, Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
+		}),
+		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API)),
+	}
+	queueFns := map[string]queue.Handler{
+		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
+	}
+	mux, pollers, err := wire(events.Topology, httpFns, queueFns, rt.Queues, cfg.Log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	mux.Handle("POST /dev/login", devLogin(rt.Store, rt.Auth, cfg.Log))
+	console := cfg.Console
+	if console == nil {
+		console = http.HandlerFunc(placeholder)
+	}
+	mux.Handle("GET /", console)
+	rt.Handler = withRequestID(mux)
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	rt.cancel = cancel
+	for _, p := range pollers {
+		rt.wg.Go(func() {
+			if err := p.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				cfg.Log.Error("poller stopped", "queue", p.Queue.Name(), "err", err.Error())
+			}
+		})
+	}
+	return rt, nil
+}
+
+// wire mounts every function of topo on a mux (HTTP routes) or a poller (queues). A
+// function of the topology without a local handler of the right kind is an error, so the
+// local runtime cannot silently lack what the cloud stack deploys.
+func wire(topo []events.Function, httpFns map[string]http.Handler, queueFns map[string]queue.Handler,
+	queues map[string]*queue.Queue, log *slog.Logger) (*http.ServeMux, []*queue.Poller, error) {
+	mux := http.NewServeMux()
+	var pollers []*queue.Poller
+	for _, f := range topo {
+		if len(f.Routes) > 0 {
+			h, ok := httpFns[f.Name]
+			if !ok {
+				return nil, nil, fmt.Errorf("local runtime: function %q has routes but no HTTP handler", f.Name)
+			}
+			for _, r := range f.Routes {
+				mux.Handle(r.Pattern(), h)
+			}
+		}
+		if len(f.Consumes) > 0 {
+			h, ok := queueFns[f.Name]
+			if !ok || queues[f.Name] == nil {
+				return nil, nil, fmt.Errorf("local runtime: function %q consumes events but has no queue handler", f.Name)
+			}
+			pollers = append(pollers, &queue.Poller{Queue: queues[f.Name], Handler: h, Logger: log.With("function", f.Name)})
+		}
+		if f.Schedule > 0 {
+			return nil, nil, fmt.Errorf("local runtime: function %q has a schedule; schedules are not wired locally yet", f.Name)
+		}
+	}
+	return mux, pollers, nil
+}
+
+// WaitIdle blocks until every queue has nothing visible or in flight.
+func (rt *Runtime) WaitIdle(ctx context.Context) error {
+	for _, q := range rt.Queues {
+		if err := q.WaitIdle(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close stops the pollers and the embedded DynamoDB.
+func (rt *Runtime) Close() error {
+	rt.cancel()
+	rt.wg.Wait()
+	return rt.DB.Close()
+}
+
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Request-Id") == "" {
+			r.Header.Set("X-Request-Id", "req_"+rand.Text()[:16])
+		}
+		w.Header().Set("X-Request-Id", r.Header.Get("X-Request-Id"))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func placeholder(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "Borderdesk local runtime. The console is not built into this binary; the API is at /api/v1 (see README.md).")
+}

@@ -1,0 +1,79 @@
+package local
+
+import (
+	"context"
+	"strings"
+
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+)
+
+// Seed is a merchant and its agents, written at start-up.
+type Seed struct {
+	Merchant merchant.Merchant
+	Agents   []merchant.Agent
+}
+
+// WriteSeeds writes seeds to store.
+func WriteSeeds(ctx context.Context, store *dynamo.Store, seeds []Seed) error {
+	for _, s := range seeds {
+		if err := store.PutMerchant(ctx, s.Merchant); err != nil {
+			return err
+		}
+		for _, a := range s.Agents {
+			a.MerchantID = s.Merchant.ID
+			if err := store.PutAgent(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DemoSeeds are the two demo merchants, demo and acme. Their secrets are deterministic and
+// local-only; each can be overridden by an environment variable read through getenv:
+// BORDERDESK_<MERCHANT>_STRIPE_SECRET, BORDERDESK_<MERCHANT>_AFTERSHIP_SECRET and
+// BORDERDESK_<MERCHANT>_PUBLISHABLE_KEY (MERCHANT upper-case: DEMO, ACME).
+func DemoSeeds(getenv func(string) string) []Seed {
+	m := func(id, name, tz string) merchant.Merchant {
+		env := func(suffix, def string) string {
+			if v := getenv("BORDERDESK_" + strings.ToUpper(id) + "_" + suffix); v != "" {
+				return v
+			}
+			return def
+		}
+		return merchant.Merchant{
+			ID: id, Name: name, TimeZone: tz,
+			PublishableKey: env("PUBLISHABLE_KEY", "pk_local_"+id),
+			WebhookSecrets: map[string][]string{
+				"stripe":    {env("STRIPE_SECRET", "whsec_local_"+id)},
+				"aftership": {env("AFTERSHIP_SECRET", "aftership_local_"+id)},
+			},
+		}
+	}
+	return []Seed{
+		{
+			Merchant: m("demo", "Demo Shop (Berlin)", "Europe/Berlin"),
+			Agents: []merchant.Agent{
+				{Email: "anna@demo.test", Name: "Anna Schmidt", Role: merchant.RoleAgent, Language: "de"},
+				{Email: "li.wei@demo.test", Name: "Li Wei", Role: merchant.RoleAgent, Language: "zh-CN"},
+				{Email: "sam@demo.test", Name: "Sam Taylor", Role: merchant.RoleSupervisor, Language: "en"},
+			},
+		},
+		{
+			Merchant: m("acme", "Acme Outdoor (Lyon)", "Europe/Paris"),
+			Agents: []merchant.Agent{
+				{Email: "jo@acme.test", Name: "Jo Martin", Role: merchant.RoleAdmin, Language: "fr"},
+			},
+		},
+	}
+}
+
+// JWTSecret is the local signing key for /dev/login tokens: BORDERDESK_JWT_SECRET, or a
+// fixed local-only default.
+func JWTSecret(getenv func(string) string) []byte {
+	if v := getenv("BORDERDESK_JWT_SECRET"); v != "" {
+		return []byte(v)
+	}
+	return []byte("borderdesk-local-only-jwt-secret")
+}

@@ -1,0 +1,60 @@
+// Package eventbridge publishes catalog events to an EventBridge bus — the cloud side of
+// the bus; the local runtime's in-process bus has the same Publish method.
+package eventbridge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/errs"
+)
+
+// maxEntries is PutEvents' limit per call.
+const maxEntries = 10
+
+// Publisher puts events on one bus.
+type Publisher struct {
+	client *eventbridge.Client
+	bus    string
+	source string
+}
+
+// New returns a Publisher to bus with source ("borderdesk.intake").
+func New(client *eventbridge.Client, bus, source string) *Publisher {
+	return &Publisher{client: client, bus: bus, source: source}
+}
+
+// Publish puts evs on the bus. Any entry EventBridge rejects makes the whole call an error:
+// the caller has not acknowledged its sender yet, so the sender retries and consumers absorb
+// the events that did get through.
+func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
+	for len(evs) > 0 {
+		n := min(len(evs), maxEntries)
+		entries := make([]types.PutEventsRequestEntry, 0, n)
+		for _, e := range evs[:n] {
+			detail, err := json.Marshal(e)
+			if err != nil {
+				return errs.Wrap(errs.Internal, err, "encode event %s", e.ID)
+			}
+			entries = append(entries, types.PutEventsRequestEntry{
+				EventBusName: aws.String(p.bus), Source: aws.String(p.source),
+				DetailType: aws.String(string(e.Type)), Detail: aws.String(string(detail)), Time: aws.Time(e.OccurredAt),
+			})
+		}
+		out, err := p.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})
+		if err != nil {
+			return errs.Wrap(errs.Transient, err, "put events")
+		}
+		if out.FailedEntryCount > 0 {
+			return errs.Wrap(errs.Transient, fmt.Errorf("%d of %d entries failed", out.FailedEntryCount, n), "put events")
+		}
+		evs = evs[n:]
+	}
+	return nil
+}

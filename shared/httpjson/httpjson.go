@@ -1,0 +1,75 @@
+// Package httpjson is how Borderdesk's HTTP surfaces answer: JSON bodies, and errors mapped
+// from the errs vocabulary to a status and a message safe to show. Causes go to the log.
+package httpjson
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/borderdesk/borderdesk/shared/errs"
+)
+
+var statusOf = map[errs.Kind]int{
+	errs.Invalid:      http.StatusBadRequest,
+	errs.Unauthorized: http.StatusUnauthorized,
+	errs.NotFound:     http.StatusNotFound,
+	errs.Conflict:     http.StatusConflict,
+	errs.TooLarge:     http.StatusRequestEntityTooLarge,
+	errs.Transient:    http.StatusServiceUnavailable,
+	errs.Internal:     http.StatusInternalServerError,
+}
+
+// Status is the HTTP status for err.
+func Status(err error) int {
+	if s, ok := statusOf[errs.KindOf(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Write answers status with v as JSON.
+func Write(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Error is the body of every error answer.
+type Error struct {
+	Error string `json:"error"` // the kind, e.g. "unauthorized"
+	// Message says what was wrong in words a caller can act on; never a cause's text for
+	// internal errors.
+	Message string `json:"message"`
+}
+
+// Fail answers err, logging its cause at a level that fits its kind.
+func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error, attrs ...any) {
+	kind := errs.KindOf(err)
+	level := slog.LevelInfo
+	if kind == errs.Internal || kind == errs.Transient {
+		level = slog.LevelError
+	}
+	log.Log(r.Context(), level, "request failed", append(attrs, "kind", string(kind), "err", err.Error())...)
+	Write(w, Status(err), Error{Error: string(kind), Message: errs.Message(err)})
+}
+
+// Decode reads one JSON value from body into v, refusing unknown fields and trailing data.
+func Decode(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errs.Wrap(errs.TooLarge, err, "body is over %d bytes", tooBig.Limit)
+		}
+		return errs.Wrap(errs.Invalid, err, "body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return errs.E(errs.Invalid, "body has data after the JSON value")
+	}
+	return nil
+}

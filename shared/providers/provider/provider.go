@@ -1,0 +1,36 @@
+// Package provider holds what the webhook adapters (stripe, aftership) have in common: the
+// result of parsing a verified webhook and the rule that makes catalog event IDs
+// deterministic, so a redelivered webhook always yields the same events.
+package provider
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// Parsed is a verified provider webhook, decoded.
+type Parsed struct {
+	// EventID is the provider's own event id, used for dedupe (Stripe "evt_…", AfterShip
+	// "event_id").
+	EventID string
+	// Type is the provider's event type, e.g. "charge.dispute.created", "tracking_update".
+	Type string
+	// OccurredAt is when the provider says the event happened, in UTC.
+	OccurredAt time.Time
+	// Events are the catalog events the webhook maps to; empty for types Borderdesk does not
+	// handle, which intake archives and acknowledges.
+	Events []events.Event
+}
+
+// EventID returns the ID of the n-th (from 0) catalog event built from one provider event:
+// "ev_<provider>_<providerEventID>", with "_<n>" appended for n >= 1. It depends on nothing
+// but its arguments, so every redelivery of a webhook maps to the same IDs.
+func EventID(provider, providerEventID string, n int) string {
+	id := "ev_" + provider + "_" + providerEventID
+	if n > 0 {
+		id += "_" + strconv.Itoa(n)
+	}
+	return id
+}

@@ -1,0 +1,156 @@
+package stripe_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/providers/provider"
+	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
+
+const merchantID = "mer_7Hq2Lk9"
+
+// TestParseGolden maps each captured-shape payload in testdata/<name>.json and compares the
+// catalog events with testdata/<name>.golden.json.
+func TestParseGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		want events.DetailType
+	}{
+		{"payment_intent.payment_failed", events.PaymentFailed},
+		{"charge.failed", events.PaymentFailed},
+		{"charge.dispute.created", events.PaymentDisputeOpened},
+		{"charge.dispute.closed", events.PaymentDisputeClosed},
+		{"charge.refunded", events.PaymentRefunded},
+		{"charge.refunded.listed", events.PaymentRefunded},
+		{"refund.updated", events.PaymentRefundUpdated},
+	}
+	p := stripe.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.Parse(merchantID, body)
+			if err != nil {
+				t.Fatalf("Parse(%q) error = %v; want nil", tt.name, err)
+			}
+			if len(got.Events) != 1 || got.Events[0].Type != tt.want {
+				t.Fatalf("Parse(%q) = %d events %v; want one %s", tt.name, len(got.Events), types(got.Events), tt.want)
+			}
+			for i, e := range got.Events {
+				wantID := provider.EventID("stripe", got.EventID, i)
+				if e.ID != wantID || e.Provider != "stripe" || e.ProviderEventID != got.EventID ||
+					e.MerchantID != merchantID || !e.OccurredAt.Equal(got.OccurredAt) || e.OccurredAt.IsZero() {
+					t.Errorf("Parse(%q).Events[%d] = {ID:%q Provider:%q ProviderEventID:%q MerchantID:%q OccurredAt:%v}; want {%q stripe %q %q %v}",
+						tt.name, i, e.ID, e.Provider, e.ProviderEventID, e.MerchantID, e.OccurredAt, wantID, got.EventID, merchantID, got.OccurredAt)
+				}
+			}
+			checkGolden(t, filepath.Join("testdata", tt.name+".golden.json"), got.Events)
+		})
+	}
+}
+
+func TestParseUnhandled(t *testing.T) {
+	body, err := os.ReadFile("testdata/customer.created.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := stripe.New().Parse(merchantID, body)
+	want := provider.Parsed{
+		EventID:    "evt_1PQ7zRJw4nXb0aZtDx4Hk8Ls",
+		Type:       "customer.created",
+		OccurredAt: time.Unix(1718029911, 0).UTC(),
+	}
+	if err != nil || got.EventID != want.EventID || got.Type != want.Type ||
+		!got.OccurredAt.Equal(want.OccurredAt) || len(got.Events) != 0 {
+		t.Errorf("Parse(customer.created) = %+v, %v; want %+v, nil", got, err, want)
+	}
+}
+
+func TestParseInvalid(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+	}{
+		{"not JSON", `{"id": "evt_1", "type": `},
+		{"not an object", `["evt_1"]`},
+		{"no id", `{"object":"event","type":"charge.failed","created":1718034410,"data":{"object":{"id":"ch_1"}}}`},
+		{"no type", `{"id":"evt_1","object":"event","created":1718034410,"data":{"object":{"id":"ch_1"}}}`},
+		{"no created", `{"id":"evt_1","object":"event","type":"charge.failed","data":{"object":{"id":"ch_1"}}}`},
+		{"no data.object", `{"id":"evt_1","object":"event","type":"charge.failed","created":1718034410,"data":{}}`},
+		{"null data.object", `{"id":"evt_1","object":"event","type":"refund.updated","created":1718034410,"data":{"object":null}}`},
+		{"object without id", `{"id":"evt_1","object":"event","type":"charge.dispute.created","created":1718034410,"data":{"object":{"object":"dispute","amount":100}}}`},
+		{"object of the wrong shape", `{"id":"evt_1","object":"event","type":"charge.refunded","created":1718034410,"data":{"object":{"id":"ch_1","amount":"lots"}}}`},
+	}
+	p := stripe.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := p.Parse(merchantID, []byte(tt.body))
+			if !errs.Is(err, errs.Invalid) {
+				t.Errorf("Parse(%q) = %+v, %v; want an error of kind %s", tt.body, got, err, errs.Invalid)
+			}
+		})
+	}
+}
+
+// TestParseExpandedReferences: an expanded reference yields the same ids as a plain one.
+func TestParseExpandedReferences(t *testing.T) {
+	body := []byte(`{"id":"evt_1","object":"event","type":"refund.updated","created":1718034410,
+		"data":{"object":{"id":"re_1","object":"refund","amount":500,"currency":"usd","status":"succeeded",
+		"charge":{"id":"ch_1","object":"charge"},"payment_intent":{"id":"pi_1","object":"payment_intent"}}}}`)
+	got, err := stripe.New().Parse(merchantID, body)
+	if err != nil || len(got.Events) != 1 {
+		t.Fatalf("Parse(%q) = %+v, %v; want one event", body, got, err)
+	}
+	var data events.Payment
+	if err := got.Events[0].Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	if data.PaymentID != "pi_1" || data.ChargeID != "ch_1" {
+		t.Errorf("Parse(%q) payment_id, charge_id = %q, %q; want %q, %q", body, data.PaymentID, data.ChargeID, "pi_1", "ch_1")
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []events.Event) {
+	t.Helper()
+	if got == nil {
+		got = []events.Event{}
+	}
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, '\n')
+	if *update {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Errorf("events differ from %s (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, b, want)
+	}
+}
+
+func types(es []events.Event) []events.DetailType {
+	var ts []events.DetailType
+	for _, e := range es {
+		ts = append(ts, e.Type)
+	}
+	return ts
+}
