@@ -25,9 +25,12 @@ type Claims struct {
 	Role       merchant.Role `json:"role"`
 }
 
-// MerchantClaim is the JWT claim that names the agent's merchant; Cognito prefixes custom
-// attributes with "custom:".
-const MerchantClaim = "custom:merchant_id"
+// MerchantAttribute is the Cognito user attribute that ties an agent to one merchant, and
+// MerchantClaim the JWT claim that carries it (Cognito prefixes custom attributes).
+const (
+	MerchantAttribute = "merchant_id"
+	MerchantClaim     = "custom:" + MerchantAttribute
+)
 
 // HMAC issues and verifies HS256 tokens for the local runtime.
 type HMAC struct {

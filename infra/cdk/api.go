@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// Stage throttling for the whole API: enough for a merchant's webhook bursts, low enough
+// that a runaway client cannot run up the bill.
+const (
+	throttleRate  = 50
+	throttleBurst = 100
+)
+
+// newAPI declares the HTTP API with one route per topology route, each integrated with the
+// function that declares it; routes with Auth go through authorizer.
+func newAPI(scope constructs.Construct, topology []events.Function, fns map[string]awslambda.IFunction,
+	authorizer awsapigatewayv2.IHttpRouteAuthorizer) awsapigatewayv2.HttpStage {
+	api := awsapigatewayv2.NewHttpApi(scope, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
+		ApiName: jsii.String(appName),
+		// The default stage is declared below, where throttling can be set.
+		CreateDefaultStage: jsii.Bool(false),
+	})
+	stage := awsapigatewayv2.NewHttpStage(scope, jsii.String("Stage"), &awsapigatewayv2.HttpStageProps{
+		HttpApi:    api,
+		StageName:  jsii.String("$default"),
+		AutoDeploy: jsii.Bool(true),
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			RateLimit:  jsii.Number(throttleRate),
+			BurstLimit: jsii.Number(throttleBurst),
+		},
+	})
+	for _, f := range topology {
+		if len(f.Routes) == 0 {
+			continue
+		}
+		integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(f.Name), fns[f.Name], nil)
+		for _, r := range f.Routes {
+			opts := &awsapigatewayv2.AddRoutesOptions{
+				Path:        jsii.String(routePath(r.Path)),
+				Methods:     &[]awsapigatewayv2.HttpMethod{routeMethod(r.Method)},
+				Integration: integration,
+			}
+			if r.Auth {
+				opts.Authorizer = authorizer
+			}
+			api.AddRoutes(opts)
+		}
+	}
+	return stage
+}
+
+// routePath turns a ServeMux path into an API Gateway one: the two share "{name}", but a
+// trailing wildcard is "{name...}" in Go and "{name+}" in API Gateway.
+func routePath(p string) string {
+	return strings.ReplaceAll(p, "...}", "+}")
+}
+
+// routeMethod is the route's method; a ServeMux pattern without one matches any.
+func routeMethod(m string) awsapigatewayv2.HttpMethod {
+	if m == "" {
+		return awsapigatewayv2.HttpMethod_ANY
+	}
+	return awsapigatewayv2.HttpMethod(strings.ToUpper(m))
+}

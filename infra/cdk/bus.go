@@ -1,0 +1,95 @@
+package main
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// busName is the custom bus every Borderdesk event crosses.
+const busName = appName
+
+// archiveRetention is how far back an on-call engineer can replay the bus after fixing a
+// consumer.
+const archiveRetention = 30 * 24 * time.Hour
+
+// bus is the event bus and the queue that catches events the bus could not deliver to a
+// target, so a delivery failure ends somewhere visible instead of being dropped.
+type bus struct {
+	awsevents.EventBus
+	deliveryDLQ awssqs.Queue
+}
+
+func newBus(scope constructs.Construct) bus {
+	eb := awsevents.NewEventBus(scope, jsii.String("Bus"), &awsevents.EventBusProps{
+		EventBusName: jsii.String(busName),
+	})
+	archive := eb.Archive(jsii.String("Archive"), &awsevents.BaseArchiveProps{
+		Description: jsii.String("Every event on the " + busName + " bus, for replay after a consumer fix"),
+		// An archive needs a pattern; the account matches every event on the bus.
+		EventPattern: &awsevents.EventPattern{Account: &[]*string{awscdk.Stack_Of(scope).Account()}},
+		Retention:    duration(archiveRetention),
+	})
+	// CDK writes KmsKeyIdentifier "" when no key is given, which some regions reject
+	// (aws/aws-cdk#37847); without the property the archive uses the AWS-owned key.
+	archive.Node().DefaultChild().(awsevents.CfnArchive).AddPropertyDeletionOverride(jsii.String("KmsKeyIdentifier"))
+	// EventBridge accepts only a standard queue as a target's dead-letter queue, FIFO
+	// consumers included.
+	dlq := awssqs.NewQueue(scope, jsii.String("BusDeliveryDLQ"), &awssqs.QueueProps{
+		RetentionPeriod: duration(dlqRetention),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	return bus{EventBus: eb, deliveryDLQ: dlq}
+}
+
+// subscribe routes the detail-types f consumes from the bus to f's queue.
+func (b bus) subscribe(scope constructs.Construct, f events.Function, queue awssqs.IQueue) awsevents.Rule {
+	types := make([]*string, len(f.Consumes))
+	for i, t := range f.Consumes {
+		types[i] = jsii.String(string(t))
+	}
+	target := &awseventstargets.SqsQueueProps{DeadLetterQueue: b.deliveryDLQ}
+	if f.Queue.FIFO {
+		// EventBridge sets only a static message group on an SQS target, so a FIFO
+		// consumer's queue is one ordered group until something upstream sets a per-payment
+		// group.
+		target.MessageGroupId = jsii.String(f.Name)
+	}
+	return awsevents.NewRule(scope, jsii.String("Rule"), &awsevents.RuleProps{
+		EventBus:    b.EventBus,
+		Description: jsii.String("Events " + f.Name + " consumes, to its queue"),
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings(events.SourceIntake),
+			DetailType: &types,
+		},
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(queue, target)},
+	})
+}
+
+// schedule invokes fn every f.Schedule. Scheduled rules only run on the default bus.
+func schedule(scope constructs.Construct, f events.Function, fn awslambda.IFunction) awsevents.Rule {
+	// A run that could not start within one period is superseded by the next one.
+	maxAge := max(f.Schedule, time.Minute)
+	return awsevents.NewRule(scope, jsii.String("Schedule"), &awsevents.RuleProps{
+		Description: jsii.String("Runs " + f.Name + " every " + f.Schedule.String()),
+		Schedule:    awsevents.Schedule_Rate(duration(f.Schedule)),
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+			MaxEventAge:   duration(maxAge),
+			RetryAttempts: jsii.Number(2),
+		})},
+	})
+}
+
+// duration converts a Go duration to CDK's, in whole seconds.
+func duration(d time.Duration) awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number(float64(d / time.Second)))
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// functionTag names, on every resource of a function (Lambda, role, queues, rules,
+// alarms), the topology function it belongs to.
+const functionTag = "borderdesk:function"
+
+// Sizing shared by every function.
+const (
+	memoryMB = 256
+	// httpTimeout stays well inside API Gateway's 30-second integration limit: webhook
+	// senders give up and retry long before that.
+	httpTimeout = 10 * time.Second
+	// queueTimeoutShare follows AWS's guidance for SQS event sources: a queue's visibility
+	// timeout is at least six times the function timeout, so a batch retried after a
+	// throttle is not redelivered while still in flight.
+	queueTimeoutShare = 6
+	maxTimeout        = 15 * time.Minute
+	defaultTimeout    = 30 * time.Second
+)
+
+// functionDeps are what every function is wired to.
+type functionDeps struct {
+	buildDir string
+	table    awsdynamodb.ITable
+	bus      bus
+	logLevel string
+}
+
+// newFunction declares f's Lambda from the `bootstrap` that `make build` leaves in
+// <buildDir>/<name>, and grants it exactly the table and bus access the topology declares.
+func newFunction(scope constructs.Construct, f events.Function, deps functionDeps) awslambda.Function {
+	logs := awslogs.NewLogGroup(scope, jsii.String("Logs"), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH,
+	})
+	fn := awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
+		Description:  jsii.String("Borderdesk " + f.Name),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(deps.buildDir, f.Name)), nil),
+		MemorySize:   jsii.Number(memoryMB),
+		Timeout:      duration(timeout(f)),
+		LogGroup:     logs,
+		Tracing:      awslambda.Tracing_ACTIVE,
+		Environment: &map[string]*string{
+			"TABLE_NAME":     deps.table.TableName(),
+			"EVENT_BUS_NAME": deps.bus.EventBusName(),
+			"LOG_LEVEL":      jsii.String(deps.logLevel),
+		},
+	})
+	switch f.Table {
+	case events.ReadWrite:
+		deps.table.GrantReadWriteData(fn)
+	case events.ReadOnly:
+		deps.table.GrantReadData(fn)
+	}
+	if len(f.Emits) > 0 {
+		deps.bus.GrantPutEventsTo(fn, nil)
+	}
+	awscdk.Tags_Of(scope).Add(jsii.String(functionTag), jsii.String(f.Name), nil)
+	return fn
+}
+
+// timeout is the longest f may run: the tightest of what each of its triggers allows.
+func timeout(f events.Function) time.Duration {
+	t := maxTimeout
+	triggered := false
+	if len(f.Routes) > 0 {
+		t, triggered = min(t, httpTimeout), true
+	}
+	if f.Queue != nil {
+		// Lambda's timeout is whole seconds, at least one; SQS refuses a visibility below it.
+		share := max((f.Queue.Visibility / queueTimeoutShare).Truncate(time.Second), time.Second)
+		t, triggered = min(t, share), true
+	}
+	if f.Schedule > 0 {
+		// Half a period, so one run ends before the next begins.
+		t, triggered = min(t, max((f.Schedule/2).Truncate(time.Second), time.Second)), true
+	}
+	if !triggered {
+		return defaultTimeout
+	}
+	return t
+}

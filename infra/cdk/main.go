@@ -1,0 +1,126 @@
+// Command cdk is Borderdesk's cloud: the CDK app whose stack is built from the event
+// topology (events.Topology) and the table schema (dynamo.Table), with the Lambda binaries
+// `make build` leaves in the build directory. It needs no AWS credentials to synthesize.
+//
+// Environment:
+//
+//	BORDERDESK_BUILD_DIR  the functions' build directory; relative paths are from the
+//	                      repository root (default "build")
+//	CDK_OUTDIR            where the cloud assembly goes (default "cdk.out"; the CDK CLI sets it)
+//	CDK_DEFAULT_ACCOUNT,  pin the stack to an account and region; unset, the stack is
+//	CDK_DEFAULT_REGION    environment-agnostic
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/events"
+)
+
+// stackName is the CloudFormation stack `cdk deploy` creates.
+const stackName = "Borderdesk"
+
+func main() {
+	err := run(os.Getenv, os.Getwd)
+	jsii.Close()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cdk: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(getenv func(string) string, getwd func() (string, error)) (err error) {
+	wd, err := getwd()
+	if err != nil {
+		return err
+	}
+	buildDir, err := resolveBuildDir(getenv("BORDERDESK_BUILD_DIR"), wd)
+	if err != nil {
+		return err
+	}
+	if err := checkBuild(buildDir, events.Topology); err != nil {
+		return err
+	}
+	outdir := getenv("CDK_OUTDIR")
+	if outdir == "" {
+		outdir = "cdk.out"
+	}
+
+	// jsii reports a failed synth (an invalid construct, a missing asset) as a panic.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth: %v", r)
+		}
+	}()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+	NewBorderdeskStack(app, stackName, &BorderdeskStackProps{
+		StackProps: awscdk.StackProps{
+			Description: jsii.String("Borderdesk: customer-service back office"),
+			Env:         environment(getenv),
+		},
+		BuildDir: buildDir,
+	})
+	app.Synth(nil)
+	return nil
+}
+
+// environment pins the stack to CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION when either is
+// set (the CDK CLI sets them from the caller's profile); otherwise it is nil and the stack
+// synthesizes offline for any account.
+func environment(getenv func(string) string) *awscdk.Environment {
+	account, region := getenv("CDK_DEFAULT_ACCOUNT"), getenv("CDK_DEFAULT_REGION")
+	if account == "" && region == "" {
+		return nil
+	}
+	return &awscdk.Environment{Account: optional(account), Region: optional(region)}
+}
+
+// resolveBuildDir makes dir ("build" when empty) absolute; a relative dir is taken from the
+// repository root, so the app finds the binaries whether it runs from the root (`make synth`)
+// or from infra/cdk (`cdk deploy`).
+func resolveBuildDir(dir, wd string) (string, error) {
+	if dir == "" {
+		dir = "build"
+	}
+	if filepath.IsAbs(dir) {
+		return dir, nil
+	}
+	root, err := repoRoot(wd)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, dir), nil
+}
+
+// repoRoot is the nearest directory at or above dir holding go.mod.
+func repoRoot(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod at or above %s: run from the Borderdesk repository or set an absolute BORDERDESK_BUILD_DIR", dir)
+		}
+	}
+}
+
+// checkBuild says which binary is missing before synth fails on it with a less helpful
+// message.
+func checkBuild(buildDir string, topology []events.Function) error {
+	for _, f := range topology {
+		p := filepath.Join(buildDir, f.Name, "bootstrap")
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s is missing: run `make build` first, or set BORDERDESK_BUILD_DIR", p)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,769 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+)
+
+// fixtureTopology adds the shapes events.Topology does not have yet — a schedule, a FIFO
+// consumer, read-only table access — so the code for them is exercised too.
+var fixtureTopology = append(slices.Clone(events.Topology),
+	events.Function{Name: "sweep", Schedule: time.Minute, Table: events.ReadOnly},
+	events.Function{
+		Name:     "refunds",
+		Consumes: []events.DetailType{events.PaymentRefunded},
+		Queue:    &events.Queue{Batch: 5, Visibility: 30 * time.Second, MaxReceives: 3, FIFO: true},
+		Emits:    []events.DetailType{events.PaymentRefundUpdated},
+		Table:    events.ReadWrite,
+	},
+)
+
+// stackCase is one synthesized stack and the topology it was built from.
+type stackCase struct {
+	name     string
+	topology []events.Function
+	tpl      template
+}
+
+var synthesized struct {
+	once     sync.Once
+	buildDir string
+	cases    []stackCase
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if synthesized.buildDir != "" {
+		os.RemoveAll(synthesized.buildDir)
+	}
+	jsii.Close()
+	os.Exit(code)
+}
+
+// stacks synthesizes the real stack and the fixture stack once, in one app, for every test
+// of the test binary: jsii synthesis takes seconds.
+func stacks(t *testing.T) []stackCase {
+	t.Helper()
+	synthesized.once.Do(func() {
+		synthesized.cases, synthesized.err = synthesize()
+	})
+	if synthesized.err != nil {
+		t.Fatalf("synthesize: %v", synthesized.err)
+	}
+	return synthesized.cases
+}
+
+func synthesize() (cases []stackCase, err error) {
+	dir, err := os.MkdirTemp("", "borderdesk-cdk-build-")
+	if err != nil {
+		return nil, err
+	}
+	synthesized.buildDir = dir
+	for _, f := range fixtureTopology { // a superset of events.Topology
+		if err := os.MkdirAll(filepath.Join(dir, f.Name), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name, "bootstrap"), nil, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	outdir, err := os.MkdirTemp(dir, "cdk.out-")
+	if err != nil {
+		return nil, err
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
+	real := NewBorderdeskStack(app, "Borderdesk", &BorderdeskStackProps{BuildDir: dir})
+	fixture := NewBorderdeskStack(app, "Fixture", &BorderdeskStackProps{BuildDir: dir, Topology: fixtureTopology})
+	for _, c := range []struct {
+		name     string
+		stack    awscdk.Stack
+		topology []events.Function
+	}{
+		{"real", real, events.Topology},
+		{"fixture", fixture, fixtureTopology},
+	} {
+		raw, err := json.Marshal(assertions.Template_FromStack(c.stack, nil).ToJSON())
+		if err != nil {
+			return nil, err
+		}
+		var tpl template
+		if err := json.Unmarshal(raw, &tpl); err != nil {
+			return nil, err
+		}
+		cases = append(cases, stackCase{name: c.name, topology: c.topology, tpl: tpl})
+	}
+	return cases, nil
+}
+
+func TestFunctions(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		for _, f := range c.topology {
+			t.Run(c.name+"/"+f.Name, func(t *testing.T) {
+				id, ok := fns[f.Name]
+				if !ok {
+					t.Fatalf("Lambda for %s missing; functions = %v", f.Name, fns)
+				}
+				p := c.tpl.props(id)
+				verify(t, f.Name, []check{
+					{"Runtime", p["Runtime"], "provided.al2023"},
+					{"Architectures", fmt.Sprint(p["Architectures"]), "[arm64]"},
+					{"Handler", p["Handler"], "bootstrap"},
+					{"MemorySize", p["MemorySize"], float64(memoryMB)},
+					{"Timeout", p["Timeout"], timeout(f).Seconds()},
+				})
+				env, _ := dig(p, "Environment", "Variables").(map[string]any)
+				for _, name := range []string{"TABLE_NAME", "EVENT_BUS_NAME", "LOG_LEVEL"} {
+					if _, ok := env[name]; !ok {
+						t.Errorf("environment of %s has %s = false; want true", f.Name, name)
+					}
+				}
+				if f.Queue != nil && timeout(f) > f.Queue.Visibility {
+					t.Errorf("timeout(%s) = %v; want <= visibility %v", f.Name, timeout(f), f.Queue.Visibility)
+				}
+			})
+		}
+		if len(fns) != len(c.topology) {
+			t.Errorf("%s: Lambda functions = %v; want one per topology function (%d)", c.name, fns, len(c.topology))
+		}
+	}
+}
+
+func TestEveryQueueHasDLQ(t *testing.T) {
+	for _, c := range stacks(t) {
+		dlqs := c.tpl.deadLetterQueues()
+		for id, r := range c.tpl.resources("AWS::SQS::Queue") {
+			if dlqs[id] {
+				continue
+			}
+			t.Run(c.name+"/"+id, func(t *testing.T) {
+				if got := dig(r, "Properties", "RedrivePolicy"); got == nil {
+					t.Errorf("RedrivePolicy of queue %s = %v; want a DLQ", id, got)
+				}
+			})
+		}
+	}
+}
+
+func TestConsumerQueues(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		for _, f := range c.topology {
+			if len(f.Consumes) == 0 {
+				continue
+			}
+			t.Run(c.name+"/"+f.Name, func(t *testing.T) {
+				esm := c.tpl.eventSourceMapping(fns[f.Name])
+				if esm == nil {
+					t.Fatalf("event source mapping of %s = nil; want one", f.Name)
+				}
+				queue := getAtt(esm["EventSourceArn"])
+				q := c.tpl.props(queue)
+				dlq := c.tpl.props(getAtt(dig(q, "RedrivePolicy", "deadLetterTargetArn")))
+				verify(t, f.Name, []check{
+					{"BatchSize", esm["BatchSize"], float64(f.Queue.Batch)},
+					{"FunctionResponseTypes", fmt.Sprint(esm["FunctionResponseTypes"]), "[ReportBatchItemFailures]"},
+					{"maxReceiveCount", dig(q, "RedrivePolicy", "maxReceiveCount"), float64(f.Queue.MaxReceives)},
+					{"VisibilityTimeout", q["VisibilityTimeout"], f.Queue.Visibility.Seconds()},
+					{"FifoQueue", q["FifoQueue"] == true, f.Queue.FIFO},
+					{"ContentBasedDeduplication", q["ContentBasedDeduplication"] == true, f.Queue.FIFO},
+					{"SqsManagedSseEnabled", q["SqsManagedSseEnabled"], true},
+					{"DLQ FifoQueue", dlq["FifoQueue"] == true, f.Queue.FIFO},
+					{"DLQ MessageRetentionPeriod", dlq["MessageRetentionPeriod"], dlqRetention.Seconds()},
+				})
+			})
+		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	r := tpl.resource(tpl.only(t, "AWS::DynamoDB::Table"))
+	p, _ := r["Properties"].(map[string]any)
+	schema := dynamo.Table
+	keys := func(pk, sk string) string {
+		return fmt.Sprint([]any{
+			map[string]any{"AttributeName": pk, "KeyType": "HASH"},
+			map[string]any{"AttributeName": sk, "KeyType": "RANGE"},
+		})
+	}
+	attrs := map[string]any{}
+	for _, a := range list(p["AttributeDefinitions"]) {
+		attrs[fmt.Sprint(dig(a, "AttributeName"))] = dig(a, "AttributeType")
+	}
+	indexes := map[string]any{}
+	for _, ix := range list(p["GlobalSecondaryIndexes"]) {
+		indexes[fmt.Sprint(dig(ix, "IndexName"))] = ix
+	}
+	checks := []check{
+		{"KeySchema", fmt.Sprint(p["KeySchema"]), keys(schema.PartitionKey, schema.SortKey)},
+		{"BillingMode", p["BillingMode"], "PAY_PER_REQUEST"},
+		{"TimeToLiveSpecification", fmt.Sprint(p["TimeToLiveSpecification"]),
+			fmt.Sprint(map[string]any{"AttributeName": schema.TTLAttribute, "Enabled": true})},
+		{"PointInTimeRecoveryEnabled", dig(p, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"), true},
+		{"SSEEnabled", dig(p, "SSESpecification", "SSEEnabled"), true},
+		{"DeletionPolicy", r["DeletionPolicy"], "Retain"},
+		{"GlobalSecondaryIndexes", len(indexes), len(schema.Indexes)},
+		{"AttributeType of " + schema.PartitionKey, attrs[schema.PartitionKey], "S"},
+		{"AttributeType of " + schema.SortKey, attrs[schema.SortKey], "S"},
+	}
+	for _, ix := range schema.Indexes {
+		checks = append(checks,
+			check{"index " + ix.Name + " KeySchema", fmt.Sprint(dig(indexes[ix.Name], "KeySchema")), keys(ix.PartitionKey, ix.SortKey)},
+			check{"index " + ix.Name + " ProjectionType", dig(indexes[ix.Name], "Projection", "ProjectionType"), "ALL"},
+			check{"AttributeType of " + ix.PartitionKey, attrs[ix.PartitionKey], "S"},
+			check{"AttributeType of " + ix.SortKey, attrs[ix.SortKey], "S"},
+		)
+	}
+	verify(t, "table", checks)
+}
+
+func TestNoWildcardPolicies(t *testing.T) {
+	for _, c := range stacks(t) {
+		statements := c.tpl.statements()
+		if len(statements) == 0 {
+			t.Fatalf("%s: policy statements = 0; want some", c.name)
+		}
+		for i, s := range statements {
+			actions, resources := list(s["Action"]), list(s["Resource"])
+			for _, a := range actions {
+				if a == "*" || a == "dynamodb:*" {
+					t.Errorf("%s: statement %d Action = %v; want no %q", c.name, i, actions, a)
+				}
+				if strings.HasPrefix(fmt.Sprint(a), "dynamodb:") && slices.Contains(resources, any("*")) {
+					t.Errorf("%s: statement %d %v Resource = %v; want no \"*\"", c.name, i, a, resources)
+				}
+			}
+		}
+	}
+}
+
+func TestGrants(t *testing.T) {
+	writes := []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		for _, f := range c.topology {
+			t.Run(c.name+"/"+f.Name, func(t *testing.T) {
+				actions := c.tpl.roleActions(fns[f.Name])
+				has := func(a string) bool { return slices.Contains(actions, a) }
+				canWrite := slices.ContainsFunc(writes, has)
+				if got, want := canWrite, f.Table == events.ReadWrite; got != want {
+					t.Errorf("%s can write the table = %v; want %v (actions %v)", f.Name, got, want, actions)
+				}
+				if got, want := has("dynamodb:Query"), f.Table != events.NoAccess; got != want {
+					t.Errorf("%s can query the table = %v; want %v", f.Name, got, want)
+				}
+				if got, want := has("events:PutEvents"), len(f.Emits) > 0; got != want {
+					t.Errorf("%s can put events = %v; want %v", f.Name, got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestRules(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		bus := c.tpl.only(t, "AWS::Events::EventBus")
+		rules := c.tpl.resources("AWS::Events::Rule")
+		for _, f := range c.topology {
+			if len(f.Consumes) == 0 {
+				continue
+			}
+			queue := getAtt(c.tpl.eventSourceMapping(fns[f.Name])["EventSourceArn"])
+			for _, dt := range f.Consumes {
+				t.Run(c.name+"/"+f.Name+"/"+string(dt), func(t *testing.T) {
+					var target map[string]any
+					for _, r := range rules {
+						p := r["Properties"].(map[string]any)
+						if ref(p["EventBusName"]) != bus ||
+							!slices.Contains(list(dig(p, "EventPattern", "source")), any(events.SourceIntake)) ||
+							!slices.Contains(list(dig(p, "EventPattern", "detail-type")), any(string(dt))) {
+							continue
+						}
+						for _, tg := range list(p["Targets"]) {
+							if tg := tg.(map[string]any); getAtt(tg["Arn"]) == queue {
+								target = tg
+							}
+						}
+					}
+					if target == nil {
+						t.Fatalf("rule on the bus sending %s from %s to %s's queue = none; want one", dt, events.SourceIntake, f.Name)
+					}
+					if got := getAtt(dig(target, "DeadLetterConfig", "Arn")); got == "" {
+						t.Errorf("target DeadLetterConfig = %v; want the bus delivery DLQ", got)
+					}
+					if got, want := dig(target, "SqsParameters", "MessageGroupId") != nil, f.Queue.FIFO; got != want {
+						t.Errorf("target has MessageGroupId = %v; want %v", got, want)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestSchedules(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		schedules := map[string]string{} // function logical id → expression
+		for _, r := range c.tpl.resources("AWS::Events::Rule") {
+			p := r["Properties"].(map[string]any)
+			expr, ok := p["ScheduleExpression"].(string)
+			if !ok {
+				continue
+			}
+			for _, tg := range list(p["Targets"]) {
+				schedules[getAtt(tg.(map[string]any)["Arn"])] = expr
+			}
+		}
+		for _, f := range c.topology {
+			t.Run(c.name+"/"+f.Name, func(t *testing.T) {
+				want := ""
+				if f.Schedule > 0 {
+					want = fmt.Sprintf("rate(%d minute", int(f.Schedule.Minutes()))
+				}
+				got := schedules[fns[f.Name]]
+				if !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+					t.Errorf("schedule of %s = %q; want %q…", f.Name, got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		authorizer := c.tpl.only(t, "AWS::ApiGatewayV2::Authorizer")
+		routes := map[string]map[string]any{}
+		for _, r := range c.tpl.resources("AWS::ApiGatewayV2::Route") {
+			p := r["Properties"].(map[string]any)
+			routes[p["RouteKey"].(string)] = p
+		}
+		want := map[string]bool{}
+		for _, f := range c.topology {
+			for _, r := range f.Routes {
+				key := r.Method + " " + routePath(r.Path)
+				want[key] = true
+				t.Run(c.name+"/"+key, func(t *testing.T) {
+					p, ok := routes[key]
+					if !ok {
+						t.Fatalf("route %q = missing; want it", key)
+					}
+					wantType, wantAuthorizer := "NONE", ""
+					if r.Auth {
+						wantType, wantAuthorizer = "JWT", authorizer
+					}
+					if got := p["AuthorizationType"]; got != wantType {
+						t.Errorf("AuthorizationType = %v; want %v", got, wantType)
+					}
+					if got := ref(p["AuthorizerId"]); got != wantAuthorizer {
+						t.Errorf("AuthorizerId = %v; want %v", got, wantAuthorizer)
+					}
+					if got := c.tpl.routeFunction(p); got != fns[f.Name] {
+						t.Errorf("integration function = %v; want %v (%s)", got, fns[f.Name], f.Name)
+					}
+				})
+			}
+		}
+		for key := range routes {
+			if !want[key] {
+				t.Errorf("%s: route %q = present; want only topology routes", c.name, key)
+			}
+		}
+	}
+}
+
+func TestAuth(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	pool := tpl.only(t, "AWS::Cognito::UserPool")
+	client := tpl.only(t, "AWS::Cognito::UserPoolClient")
+	authorizer := tpl.props(tpl.only(t, "AWS::ApiGatewayV2::Authorizer"))
+
+	var merchantAttr map[string]any
+	for _, a := range list(tpl.props(pool)["Schema"]) {
+		if a := a.(map[string]any); a["Name"] == merchantIDAttribute {
+			merchantAttr = a
+		}
+	}
+	var groups []string
+	for _, g := range tpl.resources("AWS::Cognito::UserPoolGroup") {
+		groups = append(groups, fmt.Sprint(dig(g, "Properties", "GroupName")))
+	}
+	slices.Sort(groups)
+	wantGroups := []string{string(merchant.RoleAdmin), string(merchant.RoleAgent), string(merchant.RoleSupervisor)}
+	issuer, _ := json.Marshal(dig(authorizer, "JwtConfiguration", "Issuer"))
+
+	verify(t, "auth", []check{
+		{"AuthorizerType", authorizer["AuthorizerType"], "JWT"},
+		{"JWT audience", fmt.Sprint(list(dig(authorizer, "JwtConfiguration", "Audience"))), fmt.Sprint([]any{map[string]any{"Ref": client}})},
+		{"JWT issuer names the pool", strings.Contains(string(issuer), `{"Ref":"`+pool+`"}`), true},
+		{"JWT issuer is Cognito's", strings.Contains(string(issuer), "https://cognito-idp."), true},
+		{"merchant_id AttributeDataType", merchantAttr["AttributeDataType"], "String"},
+		{"merchant_id Mutable", merchantAttr["Mutable"], false},
+		{"groups", fmt.Sprint(groups), fmt.Sprint(wantGroups)},
+		{"client GenerateSecret", tpl.props(client)["GenerateSecret"] == true, false},
+	})
+}
+
+func TestStage(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	p := tpl.props(tpl.only(t, "AWS::ApiGatewayV2::Stage"))
+	verify(t, "stage", []check{
+		{"StageName", p["StageName"], "$default"},
+		{"AutoDeploy", p["AutoDeploy"], true},
+		{"ThrottlingRateLimit", dig(p, "DefaultRouteSettings", "ThrottlingRateLimit"), float64(throttleRate)},
+		{"ThrottlingBurstLimit", dig(p, "DefaultRouteSettings", "ThrottlingBurstLimit"), float64(throttleBurst)},
+	})
+}
+
+func TestBus(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	bus := tpl.only(t, "AWS::Events::EventBus")
+	archive := tpl.props(tpl.only(t, "AWS::Events::Archive"))
+	_, hasKey := archive["KmsKeyIdentifier"]
+	verify(t, "bus", []check{
+		{"Name", tpl.props(bus)["Name"], busName},
+		{"archive SourceArn", getAtt(archive["SourceArn"]), bus},
+		{"archive RetentionDays", archive["RetentionDays"], archiveRetention.Hours() / 24},
+		// CDK's empty default fails deployment in some regions (aws/aws-cdk#37847).
+		{"archive has KmsKeyIdentifier", hasKey, false},
+	})
+}
+
+func TestAlarms(t *testing.T) {
+	for _, c := range stacks(t) {
+		topic := c.tpl.only(t, "AWS::SNS::Topic")
+		if got := dig(c.tpl.resource(topic), "Properties", "TopicName"); got != alarmTopicName {
+			t.Errorf("%s: alarm TopicName = %v; want %v", c.name, got, alarmTopicName)
+		}
+		// watched[metric][dimension resource] says an alarm on that metric of that resource
+		// notifies the topic.
+		watched := map[string]map[string]bool{}
+		for _, r := range c.tpl.resources("AWS::CloudWatch::Alarm") {
+			p := r["Properties"].(map[string]any)
+			if !slices.ContainsFunc(list(p["AlarmActions"]), func(a any) bool { return ref(a) == topic }) ||
+				p["Threshold"] != 1.0 || p["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" {
+				continue
+			}
+			metric := p["MetricName"].(string)
+			if watched[metric] == nil {
+				watched[metric] = map[string]bool{}
+			}
+			for _, d := range list(p["Dimensions"]) {
+				v := d.(map[string]any)["Value"]
+				watched[metric][ref(v)+getAtt(v)] = true
+			}
+		}
+		for dlq := range c.tpl.deadLetterQueues() {
+			if !watched["ApproximateNumberOfMessagesVisible"][dlq] {
+				t.Errorf("%s: DLQ %s has a depth alarm = false; want true", c.name, dlq)
+			}
+		}
+		for name, fn := range c.tpl.functions() {
+			if !watched["Errors"][fn] {
+				t.Errorf("%s: function %s has an Errors alarm = false; want true", c.name, name)
+			}
+		}
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	outputs, _ := stacks(t)[0].tpl["Outputs"].(map[string]any)
+	for _, name := range []string{"ApiUrl", "TableName", "EventBusName", "UserPoolId", "UserPoolClientId"} {
+		if _, ok := outputs[name]; !ok {
+			t.Errorf("output %s present = false; want true", name)
+		}
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	route := []events.Route{{Method: "GET", Path: "/"}}
+	for _, tc := range []struct {
+		name string
+		f    events.Function
+		want time.Duration
+	}{
+		{"http", events.Function{Routes: route}, httpTimeout},
+		{"queue", events.Function{Queue: &events.Queue{Visibility: 2 * time.Minute}}, 20 * time.Second},
+		{"short queue", events.Function{Queue: &events.Queue{Visibility: 3 * time.Second}}, time.Second},
+		{"long queue", events.Function{Queue: &events.Queue{Visibility: 12 * time.Hour}}, maxTimeout},
+		{"queue and http", events.Function{Routes: route, Queue: &events.Queue{Visibility: 12 * time.Minute}}, httpTimeout},
+		{"schedule", events.Function{Schedule: time.Minute}, 30 * time.Second},
+		{"nothing", events.Function{}, defaultTimeout},
+	} {
+		if got := timeout(tc.f); got != tc.want {
+			t.Errorf("timeout(%s) = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRoutePath(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/webhooks/{merchantId}/{provider}", "/webhooks/{merchantId}/{provider}"},
+		{"/files/{path...}", "/files/{path+}"},
+	} {
+		if got := routePath(tc.in); got != tc.want {
+			t.Errorf("routePath(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestResolveBuildDir(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(root, "infra", "cdk")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(t.TempDir(), "out")
+	for _, tc := range []struct{ dir, wd, want string }{
+		{"", root, filepath.Join(root, "build")},
+		{"", sub, filepath.Join(root, "build")},
+		{"dist/lambda", sub, filepath.Join(root, "dist", "lambda")},
+		{abs, sub, abs},
+	} {
+		got, err := resolveBuildDir(tc.dir, tc.wd)
+		if err != nil || got != tc.want {
+			t.Errorf("resolveBuildDir(%q, %q) = %q, %v; want %q, nil", tc.dir, tc.wd, got, err, tc.want)
+		}
+	}
+}
+
+func TestCheckBuild(t *testing.T) {
+	dir := t.TempDir()
+	f := events.Function{Name: "intake"}
+	if err := checkBuild(dir, []events.Function{f}); err == nil {
+		t.Errorf("checkBuild(empty dir) = nil; want an error naming the missing bootstrap")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, f.Name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, f.Name, "bootstrap"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkBuild(dir, []events.Function{f}); err != nil {
+		t.Errorf("checkBuild(built dir) = %v; want nil", err)
+	}
+}
+
+// check is one field of a resource and the value it should have.
+type check struct {
+	field     string
+	got, want any
+}
+
+// verify reports every check whose value differs, compared in their printed form so JSON
+// numbers, strings and nested values compare alike.
+func verify(t *testing.T, subject string, checks []check) {
+	t.Helper()
+	for _, c := range checks {
+		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+			t.Errorf("%s %s = %v; want %v", subject, c.field, c.got, c.want)
+		}
+	}
+}
+
+// template is a synthesized CloudFormation template as plain JSON values.
+type template map[string]any
+
+func (tpl template) resource(id string) map[string]any {
+	r, _ := dig(map[string]any(tpl), "Resources", id).(map[string]any)
+	return r
+}
+
+func (tpl template) props(id string) map[string]any {
+	p, _ := tpl.resource(id)["Properties"].(map[string]any)
+	return p
+}
+
+// resources are the resources of type typ by logical id.
+func (tpl template) resources(typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	all, _ := tpl["Resources"].(map[string]any)
+	for id, r := range all {
+		if r := r.(map[string]any); r["Type"] == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// only is the logical id of the one resource of type typ.
+func (tpl template) only(t *testing.T, typ string) string {
+	t.Helper()
+	rs := tpl.resources(typ)
+	if len(rs) != 1 {
+		t.Fatalf("%s resources = %d; want 1", typ, len(rs))
+	}
+	for id := range rs {
+		return id
+	}
+	return ""
+}
+
+// functions maps topology names to Lambda logical ids through the function tag.
+func (tpl template) functions() map[string]string {
+	out := map[string]string{}
+	for id, r := range tpl.resources("AWS::Lambda::Function") {
+		for _, tag := range list(dig(r, "Properties", "Tags")) {
+			if tag := tag.(map[string]any); tag["Key"] == functionTag {
+				out[tag["Value"].(string)] = id
+			}
+		}
+	}
+	return out
+}
+
+// eventSourceMapping is the properties of fn's event source mapping, or nil.
+func (tpl template) eventSourceMapping(fn string) map[string]any {
+	for _, r := range tpl.resources("AWS::Lambda::EventSourceMapping") {
+		if p := r["Properties"].(map[string]any); ref(p["FunctionName"]) == fn {
+			return p
+		}
+	}
+	return nil
+}
+
+// deadLetterQueues are the queues that are some queue's or some rule target's DLQ.
+func (tpl template) deadLetterQueues() map[string]bool {
+	out := map[string]bool{}
+	for _, r := range tpl.resources("AWS::SQS::Queue") {
+		if id := getAtt(dig(r, "Properties", "RedrivePolicy", "deadLetterTargetArn")); id != "" {
+			out[id] = true
+		}
+	}
+	for _, r := range tpl.resources("AWS::Events::Rule") {
+		for _, tg := range list(dig(r, "Properties", "Targets")) {
+			if id := getAtt(dig(tg, "DeadLetterConfig", "Arn")); id != "" {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// statements are every policy statement anywhere in the template: identity policies,
+// queue and topic policies alike.
+func (tpl template) statements() []map[string]any {
+	var out []map[string]any
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if s, ok := v["Statement"].([]any); ok {
+				for _, st := range s {
+					if st, ok := st.(map[string]any); ok {
+						out = append(out, st)
+					}
+				}
+			}
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(tpl["Resources"])
+	return out
+}
+
+// roleActions are the actions the policies attached to fn's role allow.
+func (tpl template) roleActions(fn string) []string {
+	role := getAtt(tpl.props(fn)["Role"])
+	var out []string
+	for _, r := range tpl.resources("AWS::IAM::Policy") {
+		p := r["Properties"].(map[string]any)
+		if !slices.ContainsFunc(list(p["Roles"]), func(v any) bool { return ref(v) == role }) {
+			continue
+		}
+		for _, s := range list(dig(p, "PolicyDocument", "Statement")) {
+			if dig(s, "Effect") != "Allow" {
+				continue
+			}
+			for _, a := range list(dig(s, "Action")) {
+				out = append(out, fmt.Sprint(a))
+			}
+		}
+	}
+	return out
+}
+
+// routeFunction is the logical id of the Lambda a route's integration invokes.
+func (tpl template) routeFunction(route map[string]any) string {
+	parts := list(dig(route, "Target", "Fn::Join"))
+	if len(parts) != 2 {
+		return ""
+	}
+	pieces := list(parts[1])
+	if len(pieces) != 2 || pieces[0] != "integrations/" {
+		return ""
+	}
+	return getAtt(tpl.props(ref(pieces[1]))["IntegrationUri"])
+}
+
+// dig walks nested maps by key; nil when a key is missing.
+func dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// list is v as a list: a lone value is a list of one, nil is empty.
+func list(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return v
+	default:
+		return []any{v}
+	}
+}
+
+// ref is the logical id in {"Ref": id}, or "".
+func ref(v any) string {
+	s, _ := dig(v, "Ref").(string)
+	return s
+}
+
+// getAtt is the logical id in {"Fn::GetAtt": [id, attr]}, or "".
+func getAtt(v any) string {
+	parts := list(dig(v, "Fn::GetAtt"))
+	if len(parts) == 0 {
+		return ""
+	}
+	s, _ := parts[0].(string)
+	return s
+}
