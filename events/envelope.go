@@ -70,3 +70,16 @@ func (t DetailType) Domain() string {
 	}
 	return string(t)
 }
+
+// NewData returns a pointer to a zero value of t's data type, for decoding.
+func NewData(t DetailType) (any, error) {
+	switch t.Domain() {
+	case "payment":
+		return &Payment{}, nil
+	case "shipment":
+		return &Shipment{}, nil
+	case "message":
+		return &Message{}, nil
+	}
+	return nil, fmt.Errorf("no data type for %q", t)
+}

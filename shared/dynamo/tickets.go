@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
@@ -28,14 +29,19 @@ func entrySK(e ticket.Entry) string { return "E#" + sortTime(e.At) + "#" + e.ID 
 
 // Outcome says what applying an event did.
 type Outcome struct {
-	TicketID  string // "" when the event joined no ticket (nothing open, and it opens none)
+	TicketID  string // "" when the event joined no ticket
 	Opened    bool   // a new ticket was opened
+	Parked    bool   // no ticket was open and the event opens none: it waits for one
 	Duplicate bool   // the event had been applied before; nothing changed
 }
 
+func parkPK(merchantID, key string) string { return tenant(merchantID) + "#PARK#" + key }
+
 // ApplyFact opens a ticket for f or merges f into the open ticket with f's key, exactly
 // once per event id. Redelivery is a no-op; two events racing for the same key end on one
-// ticket (the loser of the race for the open-ticket link retries and merges).
+// ticket (the loser of the race for the open-ticket link retries and merges). An event that
+// opens no ticket (a refund notice, a routine scan) and finds none open is parked under its
+// key and merged when a ticket opens, so arrival order cannot change the end state.
 func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() string) (Outcome, error) {
 	m := f.Event.MerchantID
 	marker := key(markerPK(m, f.Event.ID), "EV")
@@ -47,12 +53,13 @@ func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() strin
 		if err != nil {
 			return Outcome{}, err
 		}
-		var items []types.TransactWriteItem
-		out := Outcome{}
-		var t ticket.Ticket
+		var (
+			items []types.TransactWriteItem
+			out   Outcome
+		)
 		switch {
 		case link != nil:
-			t, err = s.loadTicket(ctx, m, getS(link, "ticket_id"))
+			t, err := s.loadTicket(ctx, m, getS(link, "ticket_id"))
 			if err != nil {
 				return Outcome{}, err
 			}
@@ -62,24 +69,19 @@ func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() strin
 			if items, err = s.ticketWrites(t, prev, entry); err != nil {
 				return Outcome{}, err
 			}
+			out.TicketID = t.ID
 		case f.Rule.Opens:
-			t = ticket.Open(newID(), f)
-			t.Version = 1
-			entry := ticket.Merge(&t, f) // records the entry; merging the same fact twice is idempotent
-			if items, err = s.ticketWrites(t, 0, entry); err != nil {
+			if items, out, err = s.openWrites(ctx, f, newID()); err != nil {
 				return Outcome{}, err
 			}
-			linkItem := key(openPK(m, f.Key), "OPEN")
-			linkItem["ticket_id"] = str(t.ID)
-			items = append(items, types.TransactWriteItem{Put: &types.Put{
-				TableName: aws.String(s.table), Item: linkItem,
-				ConditionExpression: aws.String("attribute_not_exists(pk)"),
-			}})
-			out.Opened = true
+		default:
+			if items, err = s.parkWrites(f); err != nil {
+				return Outcome{}, err
+			}
+			out.Parked = true
 		}
-		out.TicketID = t.ID
 		markerItem := key(markerPK(m, f.Event.ID), "EV")
-		markerItem["ticket_id"] = str(t.ID)
+		markerItem["ticket_id"] = str(out.TicketID)
 		markerItem["event_type"] = str(string(f.Event.Type))
 		items = append(items, types.TransactWriteItem{Put: &types.Put{
 			TableName: aws.String(s.table), Item: markerItem,
@@ -90,7 +92,7 @@ func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() strin
 			return out, nil
 		}
 		if reasons := cancelledBy(err); len(reasons) == len(items) && reasons[len(items)-1] {
-			return Outcome{Duplicate: true, TicketID: t.ID}, nil
+			return Outcome{Duplicate: true}, nil
 		}
 		if err = classify(err, "apply event %s", f.Event.ID); !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Transient) {
 			return Outcome{}, err
@@ -98,6 +100,85 @@ func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() strin
 		// Someone else moved first: re-read and try again.
 	}
 	return Outcome{}, errs.E(errs.Transient, "apply event %s: too much contention", f.Event.ID)
+}
+
+// maxParked bounds how many parked events one opening takes along, within DynamoDB's
+// 100-item transaction limit; the rest stay parked for the next ticket of the key.
+const maxParked = 40
+
+// openWrites opens ticket id for f, taking along the events parked under f's key. The
+// park counter's condition makes a park that commits meanwhile cancel this opening.
+func (s *Store) openWrites(ctx context.Context, f ticket.Fact, id string) ([]types.TransactWriteItem, Outcome, error) {
+	m := f.Event.MerchantID
+	parked, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(parkPK(m, f.Key))},
+		ConsistentRead:            aws.Bool(true),
+		Limit:                     aws.Int32(maxParked + 1),
+	})
+	if err != nil {
+		return nil, Outcome{}, classify(err, "read parked events of %s", f.Key)
+	}
+	t, first := ticket.Open(id, f)
+	entries := []ticket.Entry{first}
+	var tail []types.TransactWriteItem
+	count := "0"
+	for _, it := range parked.Items {
+		if getS(it, "sk") == "COUNT" {
+			if n, ok := it["n"].(*types.AttributeValueMemberN); ok {
+				count = n.Value
+			}
+			continue
+		}
+		var ev events.Event
+		if err := json.Unmarshal([]byte(getS(it, "doc")), &ev); err != nil {
+			return nil, Outcome{}, errs.Wrap(errs.Internal, err, "decode parked event")
+		}
+		pf, err := ticket.Read(ev)
+		if err != nil {
+			return nil, Outcome{}, err
+		}
+		entries = append(entries, ticket.Merge(&t, pf))
+		tail = append(tail, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(getS(it, "pk"), getS(it, "sk"))}})
+	}
+	tail = append(tail, types.TransactWriteItem{Delete: &types.Delete{
+		TableName: aws.String(s.table), Key: key(parkPK(m, f.Key), "COUNT"),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR n = :n"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: count}},
+	}})
+	items, err := s.ticketWrites(t, 0, entries...)
+	if err != nil {
+		return nil, Outcome{}, err
+	}
+	linkItem := key(openPK(m, f.Key), "OPEN")
+	linkItem["ticket_id"] = str(t.ID)
+	items = append(items, types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: linkItem,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}})
+	return append(items, tail...), Outcome{TicketID: t.ID, Opened: true}, nil
+}
+
+// parkWrites park f under its key, on condition that no ticket is open for the key.
+func (s *Store) parkWrites(f ticket.Fact) ([]types.TransactWriteItem, error) {
+	m := f.Event.MerchantID
+	item, err := docItem(parkPK(m, f.Key), "EV#"+f.Event.ID, f.Event, nil)
+	if err != nil {
+		return nil, err
+	}
+	return []types.TransactWriteItem{
+		{ConditionCheck: &types.ConditionCheck{
+			TableName: aws.String(s.table), Key: key(openPK(m, f.Key), "OPEN"),
+			ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: item}},
+		{Update: &types.Update{
+			TableName: aws.String(s.table), Key: key(parkPK(m, f.Key), "COUNT"),
+			UpdateExpression:          aws.String("ADD n :one"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1)},
+		}},
+	}, nil
 }
 
 // applied reports whether the marker exists, and the ticket it names.
@@ -118,8 +199,8 @@ func (s *Store) consistentGet(ctx context.Context, k map[string]types.AttributeV
 }
 
 // ticketWrites are the writes that store t (whose stored version was prev; 0 for new) and
-// add entry to its timeline.
-func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entry ticket.Entry) ([]types.TransactWriteItem, error) {
+// add entries to its timeline.
+func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entries ...ticket.Entry) ([]types.TransactWriteItem, error) {
 	item, err := ticketItem(t)
 	if err != nil {
 		return nil, err
@@ -131,14 +212,17 @@ func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entry ticket.Entry) ([
 		put.ConditionExpression = aws.String("version = :v")
 		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(prev)}
 	}
-	entryItem, err := docItem(ticketPK(t.MerchantID, t.ID), entrySK(entry), entry, nil)
-	if err != nil {
-		return nil, err
+	items := []types.TransactWriteItem{{Put: put}}
+	for _, e := range entries {
+		entryItem, err := docItem(ticketPK(t.MerchantID, t.ID), entrySK(e), e, nil)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String(s.table), Item: entryItem, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
 	}
-	return []types.TransactWriteItem{
-		{Put: put},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: entryItem, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-	}, nil
+	return items, nil
 }
 
 func ticketItem(t ticket.Ticket) (map[string]types.AttributeValue, error) {

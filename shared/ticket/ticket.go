@@ -277,14 +277,13 @@ func key(orderID, prefix, fallback string) string {
 	return ""
 }
 
-// Open returns a new ticket for f with the given id.
-func Open(id string, f Fact) Ticket {
+// Open returns a new ticket for f with the given id, and its first timeline entry.
+func Open(id string, f Fact) (Ticket, Entry) {
 	t := Ticket{
 		ID: id, MerchantID: f.Event.MerchantID, Key: f.Key, Status: StatusOpen,
-		CreatedAt: f.Event.OccurredAt, UpdatedAt: f.Event.OccurredAt,
+		CreatedAt: f.Event.OccurredAt, UpdatedAt: f.Event.OccurredAt, Version: 1,
 	}
-	Merge(&t, f)
-	return t
+	return t, Merge(&t, f)
 }
 
 // Merge folds f into t. The result depends only on the set of facts merged, not on their

@@ -1,0 +1,262 @@
+package intake_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/functions/intake"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/providers/aftership"
+	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+)
+
+var now = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// recordingStore counts receipts, so a test can prove a rejected request stored nothing.
+type recordingStore struct {
+	*dynamo.Store
+	mu       sync.Mutex
+	receipts int
+}
+
+func (s *recordingStore) RecordReceipt(ctx context.Context, r dynamo.Receipt) error {
+	s.mu.Lock()
+	s.receipts++
+	s.mu.Unlock()
+	return s.Store.RecordReceipt(ctx, r)
+}
+
+// bus records what was published; FailFn makes it fail.
+type bus struct {
+	mu        sync.Mutex
+	published []events.Event
+	FailFn    func() error
+}
+
+func (b *bus) Publish(_ context.Context, evs ...events.Event) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.FailFn != nil {
+		if err := b.FailFn(); err != nil {
+			return err
+		}
+	}
+	b.published = append(b.published, evs...)
+	return nil
+}
+
+type fixture struct {
+	h     http.Handler
+	store *recordingStore
+	bus   *bus
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := embedded.Start(ctx, "127.0.0.1:0", "intake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store := &recordingStore{Store: dynamo.New(db.Client, "intake", func() time.Time { return now })}
+	for _, m := range []merchant.Merchant{
+		{ID: "demo", PublishableKey: "pk_demo", WebhookSecrets: map[string][]string{
+			"stripe": {"whsec_old", "whsec_new"}, "aftership": {"as_demo"}}},
+		{ID: "acme", PublishableKey: "pk_acme", WebhookSecrets: map[string][]string{
+			"stripe": {"whsec_acme"}, "aftership": {"as_acme"}}},
+	} {
+		if err := store.PutMerchant(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &bus{}
+	n := 0
+	h := intake.New(intake.Config{
+		Providers: intake.Providers(), Store: store, Bus: b, Now: func() time.Time { return now },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), NewID: func() string { n++; return "gen" + string(rune('0'+n)) },
+	})
+	return &fixture{h: h, store: store, bus: b}
+}
+
+func (f *fixture) post(path string, body []byte, header map[string]string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	return w
+}
+
+func fixtureFile(t *testing.T, provider, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "providers", provider, "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestWebhooks(t *testing.T) {
+	failed := fixtureFile(t, "stripe", "payment_intent.payment_failed.json")
+	unhandled := fixtureFile(t, "stripe", "customer.created.json")
+	exception := fixtureFile(t, "aftership", "tracking_update.exception.json")
+	stripeSig := func(body []byte, secret string, at time.Time) map[string]string {
+		return map[string]string{"Stripe-Signature": stripe.Sign(body, secret, at)}
+	}
+	huge := append([]byte(`{"id":"evt_big","pad":"`), bytes.Repeat([]byte("x"), intake.MaxWebhookBytes)...)
+	huge = append(huge, `"}`...)
+	tests := []struct {
+		name       string
+		path       string
+		body       []byte
+		header     map[string]string
+		wantStatus int
+		wantBody   string // a substring of the answer
+		stored     bool
+		published  int
+	}{
+		{"stripe good", "/webhooks/demo/stripe", failed, stripeSig(failed, "whsec_old", now), 200, `"accepted"`, true, 1},
+		{"stripe rotated secret", "/webhooks/demo/stripe", failed, stripeSig(failed, "whsec_new", now), 200, `"accepted"`, true, 1},
+		{"stripe tampered", "/webhooks/demo/stripe", tampered(failed), stripeSig(failed, "whsec_old", now), 401, "signature", false, 0},
+		{"stripe stale", "/webhooks/demo/stripe", failed, stripeSig(failed, "whsec_old", now.Add(-6*time.Minute)), 401, "tolerance", false, 0},
+		{"stripe missing header", "/webhooks/demo/stripe", failed, nil, 401, "Stripe-Signature", false, 0},
+		{"stripe other merchant's secret", "/webhooks/demo/stripe", failed, stripeSig(failed, "whsec_acme", now), 401, "signature", false, 0},
+		{"unknown merchant", "/webhooks/nobody/stripe", failed, stripeSig(failed, "whsec_old", now), 404, "merchant", false, 0},
+		{"unknown provider", "/webhooks/demo/paypal", failed, stripeSig(failed, "whsec_old", now), 404, "provider", false, 0},
+		{"malformed JSON", "/webhooks/demo/stripe", []byte(`{"id": "evt_1",`), stripeSig([]byte(`{"id": "evt_1",`), "whsec_old", now), 400, "JSON", false, 0},
+		{"too large", "/webhooks/demo/stripe", huge, stripeSig(huge, "whsec_old", now), 413, "bytes", false, 0},
+		{"unhandled type archived", "/webhooks/demo/stripe", unhandled, stripeSig(unhandled, "whsec_old", now), 200, `"archived"`, true, 0},
+		{"aftership good", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_demo")}, 200, `"accepted"`, true, 1},
+		{"aftership wrong secret", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_acme")}, 401, "signature", false, 0},
+		{"aftership missing header", "/webhooks/demo/aftership", exception, nil, 401, "aftership-hmac-sha256", false, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			w := f.post(tc.path, tc.body, tc.header)
+			if w.Code != tc.wantStatus || !strings.Contains(w.Body.String(), tc.wantBody) {
+				t.Errorf("POST %s = %d %s; want %d containing %q", tc.path, w.Code, w.Body, tc.wantStatus, tc.wantBody)
+			}
+			if stored := f.store.receipts > 0; stored != tc.stored {
+				t.Errorf("stored = %v; want %v", stored, tc.stored)
+			}
+			if len(f.bus.published) != tc.published {
+				t.Errorf("published %d events; want %d", len(f.bus.published), tc.published)
+			}
+		})
+	}
+}
+
+func TestWebhookDuplicateChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	body := fixtureFile(t, "stripe", "charge.dispute.created.json")
+	h := map[string]string{"Stripe-Signature": stripe.Sign(body, "whsec_old", now)}
+	want := []string{`"accepted"`, `"duplicate"`, `"duplicate"`}
+	for i, w := range want {
+		if got := f.post("/webhooks/demo/stripe", body, h); got.Code != 200 || !strings.Contains(got.Body.String(), w) {
+			t.Errorf("delivery %d = %d %s; want 200 %s", i+1, got.Code, got.Body, w)
+		}
+	}
+	if len(f.bus.published) != 1 {
+		t.Errorf("published %d events; want 1", len(f.bus.published))
+	}
+}
+
+func TestWebhookPublishFailureIsRetriedBySender(t *testing.T) {
+	f := newFixture(t)
+	body := fixtureFile(t, "stripe", "charge.failed.json")
+	h := map[string]string{"Stripe-Signature": stripe.Sign(body, "whsec_old", now)}
+	f.bus.FailFn = func() error { return errors.New("bus down") }
+	if w := f.post("/webhooks/demo/stripe", body, h); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("with the bus down = %d %s; want 503 so the provider retries", w.Code, w.Body)
+	}
+	f.bus.FailFn = nil
+	if w := f.post("/webhooks/demo/stripe", body, h); w.Code != 200 || !strings.Contains(w.Body.String(), `"accepted"`) {
+		t.Fatalf("provider's retry = %d %s; want 200 accepted (not a duplicate: nothing was published)", w.Code, w.Body)
+	}
+	if w := f.post("/webhooks/demo/stripe", body, h); !strings.Contains(w.Body.String(), `"duplicate"`) {
+		t.Errorf("third delivery = %s; want duplicate", w.Body)
+	}
+	if len(f.bus.published) != 1 {
+		t.Errorf("published %d events; want 1", len(f.bus.published))
+	}
+}
+
+func TestCustomerMessages(t *testing.T) {
+	good := []byte(`{"email":"jonas@example.de","name":"Jonas","order_number":"10482","text":"Wo ist mein Paket?"}`)
+	key := func(k string) map[string]string { return map[string]string{"X-Borderdesk-Key": k} }
+	tests := []struct {
+		name       string
+		path       string
+		body       []byte
+		header     map[string]string
+		wantStatus int
+		wantBody   string
+		stored     bool
+	}{
+		{"good", "/inbound/demo/messages", good, key("pk_demo"), 202, `"accepted"`, true},
+		{"missing key", "/inbound/demo/messages", good, nil, 401, "publishable key", false},
+		{"other merchant's key", "/inbound/demo/messages", good, key("pk_acme"), 401, "publishable key", false},
+		{"unknown merchant", "/inbound/nobody/messages", good, key("pk_demo"), 404, "merchant", false},
+		{"bad email", "/inbound/demo/messages", []byte(`{"email":"not-an-email","text":"hi"}`), key("pk_demo"), 400, "email", false},
+		{"empty text", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"  "}`), key("pk_demo"), 400, "text", false},
+		{"unknown field", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"hi","card":"4242"}`), key("pk_demo"), 400, "JSON", false},
+		{"malformed", "/inbound/demo/messages", []byte(`{"email":`), key("pk_demo"), 400, "JSON", false},
+		{"too large", "/inbound/demo/messages", bytes.Repeat([]byte("x"), intake.MaxMessageBytes+1), key("pk_demo"), 413, "bytes", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			w := f.post(tc.path, tc.body, tc.header)
+			if w.Code != tc.wantStatus || !strings.Contains(w.Body.String(), tc.wantBody) {
+				t.Errorf("POST %s = %d %s; want %d containing %q", tc.path, w.Code, w.Body, tc.wantStatus, tc.wantBody)
+			}
+			if stored := f.store.receipts > 0; stored != tc.stored {
+				t.Errorf("stored = %v; want %v", stored, tc.stored)
+			}
+		})
+	}
+}
+
+func TestCustomerMessageIdempotencyKey(t *testing.T) {
+	f := newFixture(t)
+	body := []byte(`{"email":"jonas@example.de","text":"Hallo"}`)
+	h := map[string]string{"X-Borderdesk-Key": "pk_demo", "Idempotency-Key": "form-123"}
+	for i, want := range []string{`"accepted"`, `"duplicate"`} {
+		if w := f.post("/inbound/demo/messages", body, h); w.Code != 202 || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("post %d = %d %s; want 202 %s", i+1, w.Code, w.Body, want)
+		}
+	}
+	if len(f.bus.published) != 1 {
+		t.Fatalf("published %d; want 1", len(f.bus.published))
+	}
+	var m events.Message
+	if err := f.bus.published[0].Decode(&m); err != nil || m.Customer.Email != "jonas@example.de" || m.MessageID != "form-123" {
+		t.Errorf("published message = %+v, %v; want jonas@example.de form-123", m, err)
+	}
+}
+
+// tampered is body with one field changed after signing.
+func tampered(body []byte) []byte {
+	out := bytes.Replace(body, []byte(`"livemode": false`), []byte(`"livemode": true`), 1)
+	if bytes.Equal(out, body) {
+		panic("tampered: nothing to change in the fixture")
+	}
+	return out
+}

@@ -1,0 +1,190 @@
+package ticketing_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"testing"
+	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/functions/ticketing"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/ticket"
+)
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T) *dynamo.Store {
+	t.Helper()
+	db, err := embedded.Start(context.Background(), "127.0.0.1:0", "ticketing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return dynamo.New(db.Client, "ticketing", func() time.Time { return t0 })
+}
+
+// sqsMessage wraps ev the way EventBridge delivers it to an SQS target.
+func sqsMessage(t *testing.T, ev events.Event) lambdaevents.SQSMessage {
+	t.Helper()
+	detail, _ := json.Marshal(ev)
+	body, err := json.Marshal(lambdaevents.CloudWatchEvent{
+		Version: "0", ID: "eb-" + ev.ID, DetailType: string(ev.Type), Source: events.SourceIntake,
+		AccountID: "123456789012", Time: ev.OccurredAt, Region: "eu-central-1", Resources: []string{}, Detail: detail,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lambdaevents.SQSMessage{MessageId: "m-" + ev.ID, Body: string(body), Attributes: map[string]string{"ApproximateReceiveCount": "1"}}
+}
+
+// orderStory is what happens around one order, as events.
+func orderStory(t *testing.T, merchant string) []events.Event {
+	t.Helper()
+	pay := events.Payment{PaymentID: "pi_1", OrderID: "10482", Customer: events.Customer{Email: "jonas@example.de", Country: "DE"},
+		Amount: events.Money{Amount: 8990, Currency: "eur"}, Status: "requires_payment_method", DeclineCode: "insufficient_funds"}
+	dispute := pay
+	dispute.Status = "needs_response"
+	dispute.Dispute = &events.Dispute{ID: "dp_1", Reason: "fraudulent", Status: "needs_response", Amount: pay.Amount}
+	refund := pay
+	refund.Status = "succeeded"
+	refund.Refund = &events.Refund{ID: "re_1", Status: "succeeded", Amount: pay.Amount}
+	scan := events.Shipment{TrackingNumber: "JD0146", Carrier: "dhl", OrderID: "10482", Status: "InTransit",
+		Checkpoints: []events.Checkpoint{{At: "2026-11-02T08:00:00Z", Message: "Departed Shenzhen"}}}
+	msg := events.Message{MessageID: "msg_1", Channel: "web", Customer: events.Customer{Email: "jonas@example.de", Name: "Jonas"}, OrderID: "10482", Text: "Wo ist mein Paket?"}
+	specs := []struct {
+		typ  events.DetailType
+		at   time.Duration
+		data any
+	}{
+		{events.ShipmentUpdated, 0, scan},
+		{events.PaymentFailed, time.Hour, pay},
+		{events.MessageReceived, 2 * time.Hour, msg},
+		{events.PaymentDisputeOpened, 3 * time.Hour, dispute},
+		{events.PaymentRefunded, 4 * time.Hour, refund},
+	}
+	var out []events.Event
+	for i, s := range specs {
+		ev, err := events.New(s.typ, fmt.Sprintf("ev_%d", i), merchant, "test", fmt.Sprintf("evt_%d", i), t0.Add(s.at), s.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func permutations(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// endState is what an agent sees of a merchant's tickets, minus ids and write counts.
+func endState(t *testing.T, s *dynamo.Store, merchant string) string {
+	t.Helper()
+	ctx := context.Background()
+	page, err := s.ListTickets(ctx, merchant, dynamo.Filter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tk := range page.Tickets {
+		full, entries, err := s.GetTicket(ctx, merchant, tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full.ID, full.Version = "", 0
+		sort.Slice(entries, func(i, j int) bool { return entries[i].ID < entries[j].ID })
+		b, _ := json.Marshal(struct {
+			T ticket.Ticket
+			E []ticket.Entry
+		}{full, entries})
+		out = append(out, string(b))
+	}
+	sort.Strings(out)
+	return fmt.Sprint(out)
+}
+
+func TestOutOfOrderDeliveryLeavesTheSameEndState(t *testing.T) {
+	store := newStore(t)
+	h := ticketing.New(store, func() time.Time { return t0 }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	var want string
+	for i, perm := range permutations(5) {
+		merchant := fmt.Sprintf("m%03d", i) // one tenant per ordering: tenants never mix
+		story := orderStory(t, merchant)
+		for _, j := range perm {
+			resp, err := h.Handle(ctx, lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{sqsMessage(t, story[j])}})
+			if err != nil || len(resp.BatchItemFailures) > 0 {
+				t.Fatalf("order %v: Handle(%s) = %+v, %v", perm, story[j].Type, resp, err)
+			}
+		}
+		got := endState(t, store, merchant)
+		if i == 0 {
+			want = got
+			if n := len(got); n < 100 {
+				t.Fatalf("end state suspiciously small: %s", got)
+			}
+			continue
+		}
+		if got != want {
+			t.Fatalf("delivery order %v ends in\n%s\nwant (order %v)\n%s", perm, got, permutations(5)[0], want)
+		}
+	}
+}
+
+func TestRedeliveryIsIdempotentAndPoisonIsReported(t *testing.T) {
+	store := newStore(t)
+	h := ticketing.New(store, func() time.Time { return t0 }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	story := orderStory(t, "demo")
+	good := sqsMessage(t, story[1])
+	noKey, _ := events.New(events.PaymentFailed, "ev_nokey", "demo", "test", "evt_nokey", t0, events.Payment{})
+	tests := []struct {
+		name        string
+		records     []lambdaevents.SQSMessage
+		wantFailed  []string
+		wantTickets int
+	}{
+		{"first delivery", []lambdaevents.SQSMessage{good}, nil, 1},
+		{"redelivered twice in one batch", []lambdaevents.SQSMessage{good, good}, nil, 1},
+		{"poison beside a good message", []lambdaevents.SQSMessage{
+			{MessageId: "garbage", Body: "{not json"}, sqsMessage(t, noKey), sqsMessage(t, story[3]),
+		}, []string{"garbage", "m-ev_nokey"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := h.Handle(ctx, lambdaevents.SQSEvent{Records: tc.records})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var failed []string
+			for _, f := range resp.BatchItemFailures {
+				failed = append(failed, f.ItemIdentifier)
+			}
+			if fmt.Sprint(failed) != fmt.Sprint(tc.wantFailed) {
+				t.Errorf("BatchItemFailures = %v; want %v", failed, tc.wantFailed)
+			}
+			page, _ := store.ListTickets(ctx, "demo", dynamo.Filter{})
+			if len(page.Tickets) != tc.wantTickets {
+				t.Errorf("tickets = %d; want %d", len(page.Tickets), tc.wantTickets)
+			}
+		})
+	}
+}
