@@ -120,8 +120,8 @@ type Ticket struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases with every write; the store uses it for optimistic locking.
 	Version int64 `json:"version"`
-	// lead is the event that decides Category: the most urgent, then the latest, then the
-	// highest id — a maximum over the set of events, so arrival order cannot change it.
+	// Lead is the event that decides Category: the most urgent, then the earliest, then the
+	// lowest id — an extreme over the set of events, so arrival order cannot change it.
 	Lead Lead `json:"lead"`
 }
 
@@ -137,9 +137,9 @@ func (l Lead) less(o Lead) bool {
 		return l.Rank < o.Rank
 	}
 	if !l.At.Equal(o.At) {
-		return l.At.Before(o.At)
+		return l.At.After(o.At) // among equals, the earliest event leads: it started the story
 	}
-	return l.ID < o.ID
+	return l.ID > o.ID
 }
 
 // Payment is the latest known state of the ticket's payment.
