@@ -48,7 +48,9 @@ func (p *Provider) Name() string { return Name }
 // far in the future is refused as well: Stripe signs at send time, so either direction
 // beyond the tolerance means a replay or a broken clock.
 func (p *Provider) Verify(h http.Header, body []byte, secrets []string, now time.Time) error {
-	value := h.Get(SignatureHeader)
+	// A list header may arrive split into several values (API Gateway's Lambda adapter splits
+	// on commas); HTTP makes that equivalent to one comma-joined value.
+	value := strings.Join(h.Values(SignatureHeader), ",")
 	if value == "" {
 		return errs.E(errs.Unauthorized, "missing %s header", SignatureHeader)
 	}

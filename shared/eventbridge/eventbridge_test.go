@@ -1,0 +1,108 @@
+package eventbridge_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awseventbridge "github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/eventbridge"
+)
+
+// fakeEventBridge speaks EventBridge's AWS JSON 1.1 PutEvents: X-Amz-Target
+// AWSEvents.PutEvents, {"Entries": [...]} in, {"FailedEntryCount", "Entries"} out.
+type fakeEventBridge struct {
+	mu      sync.Mutex
+	calls   [][]map[string]any
+	failIdx int // entry index to reject in every call; -1 for none
+}
+
+func (f *fakeEventBridge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Amz-Target") != "AWSEvents.PutEvents" {
+		http.Error(w, `{"__type":"UnknownOperationException"}`, 400)
+		return
+	}
+	var in struct{ Entries []map[string]any }
+	b, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &in); err != nil {
+		http.Error(w, `{"__type":"SerializationException"}`, 400)
+		return
+	}
+	f.mu.Lock()
+	f.calls = append(f.calls, in.Entries)
+	f.mu.Unlock()
+	out := map[string]any{"FailedEntryCount": 0}
+	var entries []map[string]any
+	for i := range in.Entries {
+		if i == f.failIdx {
+			entries = append(entries, map[string]any{"ErrorCode": "InternalFailure", "ErrorMessage": "try again"})
+			out["FailedEntryCount"] = 1
+			continue
+		}
+		entries = append(entries, map[string]any{"EventId": "eb-" + string(rune('a'+i))})
+	}
+	out["Entries"] = entries
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func TestPublish(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var evs []events.Event
+	for i := range 12 {
+		ev, _ := events.New(events.PaymentFailed, "ev_"+string(rune('a'+i)), "demo", "stripe", "evt", at, events.Payment{PaymentID: "pi_1"})
+		evs = append(evs, ev)
+	}
+	tests := []struct {
+		name      string
+		failIdx   int
+		wantCalls []int // entries per call
+		wantKind  errs.Kind
+	}{
+		{"twelve events in two calls of at most ten", -1, []int{10, 2}, ""},
+		{"a rejected entry fails the publish", 3, []int{10}, errs.Transient},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := &fakeEventBridge{failIdx: tc.failIdx}
+			srv := httptest.NewServer(fake)
+			defer srv.Close()
+			client := awseventbridge.New(awseventbridge.Options{
+				Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL),
+				Credentials: aws.NewCredentialsCache(credentials{}),
+			})
+			err := eventbridge.New(client, "borderdesk", events.SourceIntake).Publish(context.Background(), evs...)
+			if errs.KindOf(err) != tc.wantKind {
+				t.Fatalf("Publish = %v; want kind %q", err, tc.wantKind)
+			}
+			var got []int
+			for _, c := range fake.calls {
+				got = append(got, len(c))
+			}
+			if len(got) != len(tc.wantCalls) || got[0] != tc.wantCalls[0] {
+				t.Fatalf("calls = %v; want %v", got, tc.wantCalls)
+			}
+			first := fake.calls[0][0]
+			var detail events.Event
+			if err := json.Unmarshal([]byte(first["Detail"].(string)), &detail); err != nil || detail.ID != "ev_a" ||
+				first["DetailType"] != "payment.failed" || first["Source"] != events.SourceIntake || first["EventBusName"] != "borderdesk" {
+				t.Errorf("first entry = %v; want payment.failed from %s on borderdesk with the event as detail", first, events.SourceIntake)
+			}
+		})
+	}
+}
+
+type credentials struct{}
+
+func (credentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: "AKIDLOCAL", SecretAccessKey: "local", Source: "test"}, nil
+}
