@@ -1,0 +1,67 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/borderdesk/borderdesk/functions/api"
+	"github.com/borderdesk/borderdesk/shared/auth"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+)
+
+// TestBehindJWTAuthorizer runs the API the way the Lambda does: API Gateway has verified the
+// Cognito token and passes its claims in the request context; the merchant comes from there.
+func TestBehindJWTAuthorizer(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }
+	db, err := embedded.Start(context.Background(), "127.0.0.1:0", "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := dynamo.New(db.Client, "api", now)
+	for _, m := range []merchant.Merchant{{ID: "demo", Name: "Demo Shop"}, {ID: "acme", Name: "Acme"}} {
+		if err := store.PutMerchant(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	adapter := httpadapter.NewV2(api.New(store, auth.Authorizer{}, now, func() string { return "e1" }, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	tests := []struct {
+		name     string
+		claims   map[string]string
+		wantCode int
+		wantName string
+	}{
+		{"demo agent", map[string]string{"email": "li@demo.test", auth.MerchantClaim: "demo", "cognito:groups": "[agent]"}, 200, "Demo Shop"},
+		{"acme admin", map[string]string{"email": "jo@acme.test", auth.MerchantClaim: "acme", "cognito:groups": "[admin]"}, 200, "Acme"},
+		{"no merchant claim", map[string]string{"email": "x@y.test"}, 401, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := lambdaevents.APIGatewayV2HTTPRequest{
+				Version: "2.0", RouteKey: "GET /api/v1/me", RawPath: "/api/v1/me",
+				RequestContext: lambdaevents.APIGatewayV2HTTPRequestContext{
+					HTTP:       lambdaevents.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/api/v1/me"},
+					Authorizer: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: tc.claims}},
+				},
+			}
+			resp, err := adapter.ProxyWithContext(context.Background(), req)
+			if err != nil || resp.StatusCode != tc.wantCode {
+				t.Fatalf("GET /api/v1/me as %s = %d %s, %v; want %d", tc.name, resp.StatusCode, resp.Body, err, tc.wantCode)
+			}
+			var me api.Me
+			_ = json.Unmarshal([]byte(resp.Body), &me)
+			if me.Merchant.Name != tc.wantName {
+				t.Errorf("merchant = %q; want %q", me.Merchant.Name, tc.wantName)
+			}
+		})
+	}
+}
