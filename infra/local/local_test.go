@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -254,7 +253,7 @@ func TestFailingConsumerEndsInDLQWithNothingLost(t *testing.T) {
 	if n := len(q.DLQ()); n != 1 {
 		t.Errorf("DLQ after outage = %d; want still 1", n)
 	}
-	if tks := e.tickets(e.token("anna@demo.test")); len(tks) != 1 || tks[0].Subject != fmt.Sprint("Payment failed for payment pi_outage") {
+	if tks := e.tickets(e.token("anna@demo.test")); len(tks) != 1 || tks[0].Subject != "Payment failed for payment pi_outage" {
 		t.Errorf("tickets after outage = %+v; want the one for pi_outage", tks)
 	}
 }
