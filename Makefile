@@ -6,7 +6,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 BUILD_DIR ?= build
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: dev demo test test-go test-console console build synth deploy bench lint fmt
+.PHONY: dev demo test test-go test-console console build functions synth deploy bench lint
 
 dev: ## Run the whole system on http://localhost:8080 (embedded DynamoDB, in-process bus and queues)
 	$(GO) run ./infra/local/cmd/dev
@@ -20,20 +20,26 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-test-console:
-	@if [ -f console/package.json ]; then $(MAKE) -C console test; fi
+console/node_modules: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund
+	@touch $@
 
-console: ## Build the agent console into console/dist
-	@if [ -f console/package.json ]; then $(MAKE) -C console build; fi
+test-console: console/node_modules
+	cd console && npm test
 
-build: console ## Lambda binaries for provided.al2023 arm64, one directory per function
+console: console/node_modules ## Build the agent console into console/dist
+	cd console && npm run build
+
+build: functions console ## Everything the cloud stack deploys
+
+functions: ## Lambda binaries for provided.al2023 arm64, one directory per function
 	@for fn in $(FUNCTIONS); do \
 		echo "build $$fn"; \
 		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' \
 			-o $(BUILD_DIR)/$$fn/bootstrap ./functions/$$fn/cmd || exit 1; \
 	done
 
-synth: build ## Write the CloudFormation template to cdk.out/ (offline, no AWS credentials)
+synth: functions ## Write the CloudFormation template to cdk.out/ (offline, no AWS credentials)
 	BORDERDESK_BUILD_DIR=$(BUILD_DIR) $(GO) run ./infra/cdk
 	@ls cdk.out/*.template.json
 

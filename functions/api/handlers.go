@@ -28,6 +28,7 @@ func (s *Server) authed(h handlerFunc) http.Handler {
 		log := s.log.With("path", r.URL.Path, "method", r.Method, "request_id", r.Header.Get("X-Request-Id"))
 		c, err := s.authn.Authenticate(r)
 		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="borderdesk"`)
 			httpjson.Fail(w, r, log, err)
 			return
 		}

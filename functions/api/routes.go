@@ -1,9 +1,20 @@
 package api
 
+import (
+	"net/http"
+
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/httpjson"
+)
+
 func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/me", s.authed(s.me))
 	s.mux.Handle("GET /api/v1/tickets", s.authed(s.listTickets))
 	s.mux.Handle("GET /api/v1/tickets/{ticketId}", s.authed(s.getTicket))
 	s.mux.Handle("PATCH /api/v1/tickets/{ticketId}", s.authed(s.patchTicket))
 	s.mux.Handle("POST /api/v1/tickets/{ticketId}/messages", s.authed(s.addMessage))
+	// Anything else under the API answers in the API's own JSON, not ServeMux's text.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		httpjson.Fail(w, r, s.log, errs.E(errs.NotFound, "no such API route: %s %s", r.Method, r.URL.Path))
+	})
 }

@@ -115,7 +115,9 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	if console == nil {
 		console = http.HandlerFunc(placeholder)
 	}
-	mux.Handle("GET /", console)
+	mux.Handle("/", console)
+	// Unknown API paths get the API's JSON 404, not the console.
+	mux.Handle("/api/", httpFns[events.API])
 	rt.Handler = withRequestID(mux)
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))

@@ -67,8 +67,8 @@ func (h *HMAC) Issue(a merchant.Agent) (string, error) {
 
 // Authenticate verifies the request's bearer token.
 func (h *HMAC) Authenticate(r *http.Request) (Claims, error) {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || raw == "" {
+	scheme, raw, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
 		return Claims{}, errs.E(errs.Unauthorized, "missing bearer token")
 	}
 	var tc tokenClaims

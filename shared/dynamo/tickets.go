@@ -315,6 +315,9 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 		if err != nil {
 			return t, err
 		}
+		if c.Status != "" && c.Status == t.Status && c.Entry.Kind == ticket.EntryStatus {
+			return t, nil // already there: nothing to record
+		}
 		prev, wasActive := t.Version, t.Status.Active()
 		if c.Status != "" {
 			t.Status = c.Status

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/borderdesk/borderdesk/shared/errs"
 )
@@ -62,14 +64,40 @@ func Decode(body io.Reader, v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		var (
+			tooBig *http.MaxBytesError
+			syntax *json.SyntaxError
+			typ    *json.UnmarshalTypeError
+		)
+		switch {
+		case errors.As(err, &tooBig):
 			return errs.Wrap(errs.TooLarge, err, "body is over %d bytes", tooBig.Limit)
+		case errors.As(err, &syntax):
+			return errs.Wrap(errs.Invalid, err, "body is not valid JSON (at byte %d)", syntax.Offset)
+		case errors.As(err, &typ):
+			return errs.Wrap(errs.Invalid, err, "JSON field %q must be a %s, not a %s", typ.Field, jsonType(typ.Type.Kind()), typ.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return errs.Wrap(errs.Invalid, err, "JSON body has an unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return errs.Wrap(errs.Invalid, err, "body is not valid JSON: %v", err)
+		return errs.Wrap(errs.Invalid, err, "body is not valid JSON")
 	}
 	if dec.More() {
 		return errs.E(errs.Invalid, "body has data after the JSON value")
 	}
 	return nil
+}
+
+// jsonType names a Go kind as JSON calls it.
+func jsonType(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return "number"
 }
