@@ -16,16 +16,22 @@ demo: ## Send signed sample webhooks and customer messages to the running `make 
 
 test: test-go test-console ## Every test: Go (unit, store, end-to-end, CDK template) and the console
 
+# The CDK tests run without -race: jsii-runtime-go's own process shutdown races (Cmd.Wait
+# from two goroutines), which is not ours to fix.
 test-go:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 15m $$($(GO) list ./... | grep -v /infra/cdk)
+	$(GO) test -count=1 -timeout 10m ./infra/cdk/
 
 console/node_modules: console/package-lock.json
 	cd console && npm ci --no-audit --no-fund
 	@touch $@
 
+# Component tests (Vitest), then browser tests: playwright-core drives Debian's Chromium
+# against a real `make dev` runtime. Without Chromium they skip loudly; with CI=true they fail.
 test-console: console/node_modules
 	cd console && npm test
+	cd console && npm run e2e
 
 console: console/node_modules ## Build the agent console into console/dist
 	cd console && npm run build

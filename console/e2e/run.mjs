@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// End-to-end check of the console against the real local runtime:
+//   build console/dist if stale → `go run ./infra/local/cmd/dev` on a free port → seed sample
+//   traffic → drive Debian's Chromium with playwright-core → screenshots → stop the server.
+// Output: one line per check, then "N passed, N failed". Exit status 1 on any failure.
+//
+// Env: CI=true makes a missing Chromium a failure; CHROMIUM=<path> picks the browser
+// (default: chromium, chromium-browser or google-chrome on PATH). The server's log is
+// written to test-results/server.log.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { seed } from "./seed.mjs";
+
+const consoleDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = resolve(consoleDir, "..");
+const distDir = join(consoleDir, "dist");
+const resultsDir = join(consoleDir, "test-results");
+const shotsDir = join(resultsDir, "screenshots");
+const CI = process.env.CI === "true" || process.env.CI === "1";
+
+// ---- Chromium ---------------------------------------------------------------------------
+function findChromium() {
+  if (process.env.CHROMIUM) return existsSync(process.env.CHROMIUM) ? process.env.CHROMIUM : null;
+  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
+    const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return null;
+}
+
+const chromiumPath = findChromium();
+if (!chromiumPath) {
+  if (CI) {
+    console.error("FAIL: chromium not installed and CI=true — browser tests cannot run (apt-get install -y chromium)");
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  console.log("SKIPPING browser tests: chromium not installed (apt-get install -y chromium)");
+  process.exit(0);
+}
+
+// ---- Build ------------------------------------------------------------------------------
+function newestMtime(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+function buildIfNeeded() {
+  const index = join(distDir, "index.html");
+  const inputs = ["src", "index.html", "vite.config.ts", "package.json", "public"]
+    .map((p) => join(consoleDir, p))
+    .filter(existsSync);
+  const stale = !existsSync(index) || Math.max(...inputs.map(newestMtime)) > statSync(index).mtimeMs;
+  if (!stale) return;
+  console.log("building console/dist …");
+  const r = spawnSync("npm", ["run", "build"], { cwd: consoleDir, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+// ---- Server -----------------------------------------------------------------------------
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+let server = null;
+function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  try {
+    process.kill(-server.pid, "SIGTERM"); // the group: `go run` and the binary it started
+  } catch {
+    /* already gone */
+  }
+}
+process.on("exit", stopServer);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    stopServer();
+    process.exit(130);
+  });
+}
+
+async function startServer(addr, logFile) {
+  const out = openSync(logFile, "w");
+  server = spawn("go", ["run", "./infra/local/cmd/dev"], {
+    cwd: repoRoot,
+    env: { ...process.env, BORDERDESK_ADDR: addr, BORDERDESK_CONSOLE_DIR: distDir },
+    stdio: ["ignore", out, out],
+    detached: true, // own process group, so stopServer can end the compiled binary too
+  });
+  const deadline = Date.now() + 180_000; // a cold `go run` compiles first
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}; see ${logFile}`);
+    try {
+      const res = await fetch(`http://${addr}/`);
+      if (res.ok && (await res.text()).includes('id="app"')) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not answer on ${addr} within 180 s; see ${logFile}`);
+}
+
+async function waitForTickets(base, min) {
+  const { token } = await (await fetch(`${base}/dev/login`, { method: "POST", body: JSON.stringify({ email: "anna@demo.test" }) })).json();
+  const deadline = Date.now() + 20_000;
+  let n = 0;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${base}/api/v1/tickets?limit=100`, { headers: { Authorization: `Bearer ${token}` } });
+    n = (await res.json()).tickets?.length ?? 0;
+    if (n >= min) return token;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`only ${n} tickets appeared after seeding; want ${min}`);
+}
+
+// ---- Checks -----------------------------------------------------------------------------
+const results = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`  FAIL ${name}: ${String(e?.message ?? e).split("\n")[0]}`);
+    await shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+let page = null;
+async function shot(name) {
+  if (page) await page.screenshot({ path: join(shotsDir, `${name}.png`) });
+}
+
+async function main() {
+  rmSync(shotsDir, { recursive: true, force: true });
+  mkdirSync(shotsDir, { recursive: true });
+  buildIfNeeded();
+
+  const addr = `127.0.0.1:${await freePort()}`;
+  const base = `http://${addr}`;
+  const logFile = join(resultsDir, "server.log");
+  console.log(`starting go run ./infra/local/cmd/dev on ${addr} (log: ${logFile}) …`);
+  await startServer(addr, logFile);
+  const expect = await seed(base, repoRoot);
+  const token = await waitForTickets(base, expect.minTickets);
+  const api = async (path) => (await fetch(base + path, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), "borderdesk-e2e-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+    viewport: { width: 1440, height: 900 },
+    locale: "en-US",
+    timezoneId: "Europe/Berlin",
+  });
+  try {
+    context.setDefaultTimeout(8_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+
+    const rows = page.getByTestId("ticket-row");
+    let openedId = "";
+
+    await check("sign-in page offers the seeded agents", async () => {
+      await page.goto(base + "/");
+      for (const email of ["anna@demo.test", "li.wei@demo.test", "sam@demo.test", "jo@acme.test"]) {
+        await page.getByTestId(`pick-${email}`).waitFor();
+      }
+      await shot("01-sign-in");
+    });
+
+    await check("signing in as anna@demo.test shows the inbox", async () => {
+      await page.getByTestId("pick-anna@demo.test").click();
+      await page.getByTestId("agent").getByText("Anna Schmidt").waitFor();
+      await rows.first().waitFor();
+      const want = (await api("/api/v1/tickets?status=open")).tickets.length;
+      assert((await rows.count()) === want, `inbox shows ${await rows.count()} rows; API has ${want} open tickets`);
+      const token = await page.evaluate(() => sessionStorage.getItem("borderdesk.session"));
+      assert(token?.includes("token"), "session is not in sessionStorage");
+      const leaked = await page.evaluate(() => Object.keys(localStorage).filter((k) => localStorage.getItem(k)?.includes("eyJ")));
+      assert(leaked.length === 0, `token found in localStorage: ${leaked}`);
+      await shot("02-inbox");
+    });
+
+    await check("filtering by category shows only that category", async () => {
+      await page.getByTestId("filter-category").selectOption("payment_failed");
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('[data-testid="ticket-row"]')].every((r) => r.querySelector(".category-payment_failed")),
+      );
+      const want = (await api("/api/v1/tickets?status=open&category=payment_failed")).tickets.length;
+      assert(want >= 2, `API has ${want} payment_failed tickets; seed made 2`);
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ticket-row"]').length === n, want);
+      await shot("03-filter-payment-failed");
+    });
+
+    await check("opening a ticket shows the thread and the context panel", async () => {
+      await rows.filter({ hasText: `order ${expect.eurOrder}` }).click();
+      await page.getByTestId("ticket-view").waitFor();
+      openedId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop());
+      const panel = page.getByTestId("context-panel");
+      await panel.getByText("Camille Martin").waitFor();
+      await panel.getByText("France").waitFor();
+      const amount = (await page.getByTestId("payment-amount").innerText()).trim();
+      assert(amount === "€89.00", `payment amount = ${JSON.stringify(amount)}; want "€89.00"`);
+      await page.getByTestId("decline-reason").getByText("insufficient funds").waitFor();
+      await page.getByTestId("entry-customer").first().waitFor();
+      await page.getByTestId("entry-event").first().waitFor();
+      await shot("04-ticket-context");
+    });
+
+    await check("JPY amounts have no decimals", async () => {
+      await rows.filter({ hasText: `order ${expect.yenOrder}` }).click();
+      await page.getByTestId("decline-reason").getByText("expired").waitFor();
+      const amount = (await page.getByTestId("payment-amount").innerText()).trim();
+      assert(amount === "¥12,800", `payment amount = ${JSON.stringify(amount)}; want "¥12,800"`);
+    });
+
+    await check("a shipping ticket shows carrier, tracking and checkpoints", async () => {
+      await page.getByTestId("filter-category").selectOption("shipping_exception");
+      await rows.filter({ hasText: "order 10402" }).click();
+      const panel = page.getByTestId("ctx-shipment");
+      await panel.getByText("UPS").waitFor();
+      await panel.getByText("1Z9X48V20312658874").waitFor();
+      await panel.getByText("Returning to sender", { exact: true }).waitFor();
+      const n = await panel.locator(".checkpoints li").count();
+      assert(n === 3, `${n} checkpoints shown; want 3`);
+      await shot("04b-ticket-shipment");
+    });
+
+    await check("keyboard: j/k move, Enter opens, r focuses the reply box", async () => {
+      await page.getByTestId("filter-category").selectOption("");
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="ticket-row"]').length > 3);
+      await page.evaluate(() => document.activeElement?.blur());
+      const ids = await rows.evaluateAll((els) => els.map((e) => e.dataset.id));
+      const selected = () => page.locator('[data-testid="ticket-row"][aria-selected="true"]').getAttribute("data-id");
+      // From the open ticket's row: k k j, clamped at the ends as the inbox does.
+      let i = ids.indexOf(await selected());
+      for (const key of ["k", "k", "j"]) {
+        await page.keyboard.press(key);
+        i = i < 0 ? (key === "j" ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, i + (key === "j" ? 1 : -1)));
+      }
+      const want = ids[i];
+      assert((await selected()) === want, `after k k j selected ${await selected()}; want ${want}`);
+      await page.keyboard.press("Enter");
+      await page.waitForURL(`**/tickets/${want}`);
+      await page.getByTestId("ticket-view").waitFor();
+      await page.keyboard.press("r");
+      const focused = await page.evaluate(() => document.activeElement?.dataset?.testid);
+      assert(focused === "composer-body", `after r focus is on ${focused}; want the reply box`);
+      await page.keyboard.press("Escape");
+    });
+
+    await check("reply and internal note are sent and shown", async () => {
+      await page.goto(`${base}/tickets/${encodeURIComponent(openedId)}`);
+      await page.getByTestId("ticket-view").waitFor();
+      const reply = `Hi Camille, your bank declined the payment for insufficient funds. [e2e ${Date.now()}]`;
+      await page.getByTestId("composer-body").fill(reply);
+      await page.getByTestId("composer-send").click();
+      await page.getByTestId("entry-reply").filter({ hasText: reply }).waitFor();
+      const note = "Customer says bank approved it; check Radar rules.";
+      await page.getByTestId("composer-note").click();
+      await page.getByTestId("composer-body").fill(note);
+      await page.getByTestId("composer-send").click();
+      await page.getByTestId("entry-note").filter({ hasText: note }).waitFor();
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(openedId)}`);
+      assert(d.messages.some((m) => m.kind === "reply" && m.body === reply), "API has no such reply");
+      assert(d.messages.some((m) => m.kind === "note" && m.body === note), "API has no such note");
+    });
+
+    await check("changing the status to solved", async () => {
+      await page.getByTestId("status-solved").click();
+      await page.locator('[data-testid="status-solved"][aria-pressed="true"]').waitFor();
+      await page.getByTestId("entry-status").last().waitFor();
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(openedId)}`);
+      assert(d.status === "solved", `API says status ${d.status}; want solved`);
+      await shot("05-ticket-solved");
+    });
+
+    await check("switching the UI to Chinese", async () => {
+      await page.getByTestId("language").first().selectOption("zh-CN");
+      await page.getByRole("heading", { name: "收件箱" }).waitFor();
+      await page.getByTestId("status-solved").getByText("已解决").waitFor();
+      await page.getByTestId("context-panel").getByText("法国").waitFor();
+      await page.getByTestId("decline-reason").getByText("卡内余额不足").waitFor();
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      assert(lang === "zh-CN", `<html lang> = ${lang}`);
+      await shot("06-chinese");
+    });
+
+    await check("the choice of language survives a reload; the session does too", async () => {
+      await page.reload();
+      await page.getByRole("heading", { name: "收件箱" }).waitFor();
+      await page.getByTestId("ticket-view").waitFor();
+    });
+
+    await check("signing out clears the session", async () => {
+      await page.getByTestId("sign-out").click();
+      await page.getByTestId("pick-anna@demo.test").waitFor();
+      const s = await page.evaluate(() => sessionStorage.getItem("borderdesk.session"));
+      assert(s === null, "session still in sessionStorage");
+      await page.getByTestId("language").selectOption("en");
+    });
+
+    await check("a stale token sends the agent back to sign-in", async () => {
+      await page.evaluate(() =>
+        sessionStorage.setItem("borderdesk.session", JSON.stringify({ token: "not-a-valid-token", email: "anna@demo.test" })),
+      );
+      await page.goto(base + "/");
+      await page.getByText("Your session has ended").waitFor();
+      await shot("07-session-ended");
+    });
+
+    await check("no uncaught errors in the page", async () => {
+      assert(pageErrors.length === 0, pageErrors.join("; "));
+    });
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+let fatal = null;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  console.log(`  FAIL setup: ${e?.message ?? e}`);
+} finally {
+  stopServer();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (fatal ? 1 : 0);
+console.log(`screenshots: ${shotsDir}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,65 @@
+import { describe, expect, it, vi } from "vitest";
+import { jsonResponse } from "../test/fixtures";
+import { ApiClient, ApiError } from "./client";
+
+function client(answer: () => Promise<Response>, token: string | null = "tok") {
+  const fetchFn = vi.fn((_url: RequestInfo | URL, _init?: RequestInit) => answer());
+  const onUnauthorized = vi.fn();
+  const api = new ApiClient({ baseUrl: "http://api.test/", token: () => token, onUnauthorized, fetch: fetchFn as typeof fetch });
+  return { api, fetchFn, onUnauthorized };
+}
+
+describe("ApiClient", () => {
+  it("sends the bearer token and the filters", async () => {
+    const { api, fetchFn } = client(async () => jsonResponse(200, { tickets: [] }));
+    await api.listTickets({ status: "open", category: "refund", priority: "" }, "c1", 50);
+    const [url, init] = fetchFn.mock.calls[0];
+    expect(url).toBe("http://api.test/api/v1/tickets?status=open&category=refund&limit=50&cursor=c1");
+    expect((init?.headers as Record<string, string>).Authorization).toBe("Bearer tok");
+  });
+
+  it("on 401 ends the session once and throws", async () => {
+    const { api, onUnauthorized } = client(async () => jsonResponse(401, { error: "unauthorized", message: "token expired" }));
+    const err = await api.me().catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(401);
+    expect(err.unauthorized).toBe(true);
+    expect(err.detail).toBe("token expired");
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not end the session on other errors", async () => {
+    const { api, onUnauthorized } = client(async () => jsonResponse(404, { error: "not_found", message: "no such ticket" }));
+    const err = await api.getTicket("tk_1").catch((e) => e);
+    expect(err.notFound).toBe(true);
+    expect(err.code).toBe("not_found");
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it("copes with a non-JSON error page", async () => {
+    const { api } = client(async () => new Response("<html>bad gateway</html>", { status: 502 }));
+    const err = await api.me().catch((e) => e);
+    expect(err.status).toBe(502);
+    expect(err.code).toBe("http_502");
+  });
+
+  it("reports a network failure as status 0", async () => {
+    const { api, onUnauthorized } = client(async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    const err = await api.me().catch((e) => e);
+    expect(err.status).toBe(0);
+    expect(err.code).toBe("network");
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it("posts replies and status changes as JSON", async () => {
+    const { api, fetchFn } = client(async () => jsonResponse(201, { id: "e1", kind: "reply", at: "", body: "hi" }));
+    await api.addMessage("tk/1", "reply", "hi");
+    await api.setStatus("tk/1", "solved");
+    expect(fetchFn.mock.calls[0][0]).toBe("http://api.test/api/v1/tickets/tk%2F1/messages");
+    expect(fetchFn.mock.calls[0][1]?.body).toBe('{"kind":"reply","body":"hi"}');
+    expect(fetchFn.mock.calls[1][1]?.method).toBe("PATCH");
+    expect(fetchFn.mock.calls[1][1]?.body).toBe('{"status":"solved"}');
+  });
+});

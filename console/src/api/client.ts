@@ -1,0 +1,77 @@
+import { ApiError, errorFromResponse } from "./errors";
+import type { EntryView, Me, TicketDetail, TicketFilter, TicketList, TicketStatus, TicketSummary } from "./types";
+
+export interface ClientOptions {
+  baseUrl?: string;
+  /** token returns the bearer token, or null when signed out. */
+  token: () => string | null;
+  /** onUnauthorized runs once per 401 answer: the session is over; show sign-in. */
+  onUnauthorized: () => void;
+  fetch?: typeof fetch;
+}
+
+/** ApiClient calls the console API (/api/v1) with the session's bearer token. */
+export class ApiClient {
+  private base: string;
+  private fetchFn: typeof fetch;
+
+  constructor(private opts: ClientOptions) {
+    this.base = (opts.baseUrl ?? "").replace(/\/$/, "") + "/api/v1";
+    this.fetchFn = opts.fetch ?? ((...a) => fetch(...a));
+  }
+
+  me(signal?: AbortSignal) {
+    return this.call<Me>("GET", "/me", undefined, signal);
+  }
+
+  listTickets(f: TicketFilter, cursor?: string, limit?: number, signal?: AbortSignal) {
+    const q = new URLSearchParams();
+    if (f.status) q.set("status", f.status);
+    if (f.category) q.set("category", f.category);
+    if (f.priority) q.set("priority", f.priority);
+    if (limit) q.set("limit", String(limit));
+    if (cursor) q.set("cursor", cursor);
+    const qs = q.toString();
+    return this.call<TicketList>("GET", "/tickets" + (qs ? "?" + qs : ""), undefined, signal);
+  }
+
+  getTicket(id: string, signal?: AbortSignal) {
+    return this.call<TicketDetail>("GET", `/tickets/${encodeURIComponent(id)}`, undefined, signal);
+  }
+
+  setStatus(id: string, status: TicketStatus) {
+    return this.call<TicketSummary>("PATCH", `/tickets/${encodeURIComponent(id)}`, { status });
+  }
+
+  addMessage(id: string, kind: "reply" | "note", body: string) {
+    return this.call<EntryView>("POST", `/tickets/${encodeURIComponent(id)}/messages`, { kind, body });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = this.opts.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+    } catch (e) {
+      if ((e as Error)?.name === "AbortError") throw e;
+      throw new ApiError(0, "network", "");
+    }
+    if (res.status === 401) {
+      const err = await errorFromResponse(res);
+      this.opts.onUnauthorized();
+      throw err;
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    return (await res.json()) as T;
+  }
+}
+
+export { ApiError } from "./errors";

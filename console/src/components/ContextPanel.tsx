@@ -1,0 +1,144 @@
+import type { ComponentChildren } from "preact";
+import type { TicketDetail } from "../api/types";
+import { countryName, formatDate, formatDateTime, formatMoney, formatRelative } from "../format";
+import { useI18n } from "../i18n";
+import { carrierName, declineReason, humanize, paymentStatus, shipmentStatus } from "../i18n/labels";
+
+function Field(props: { label: string; children: ComponentChildren; testid?: string }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd data-testid={props.testid}>{props.children}</dd>
+    </>
+  );
+}
+
+function Card(props: { title: string; testid: string; empty?: string; children?: ComponentChildren; foot?: string }) {
+  return (
+    <section class="ctx-card" data-testid={props.testid}>
+      <h3>{props.title}</h3>
+      {props.empty ? <p class="muted small">{props.empty}</p> : props.children}
+      {props.foot && <p class="muted small ctx-foot">{props.foot}</p>}
+    </section>
+  );
+}
+
+/** ContextPanel shows what the agent needs beside the conversation: customer, order, payment, shipment. */
+export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
+  const { t, locale } = useI18n();
+  const { customer, context } = ticket;
+  const p = context.payment;
+  const s = context.shipment;
+  const orderID = context.order?.id ?? ticket.order_id;
+  const checkpoints = s ? [...s.checkpoints].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, 4) : [];
+
+  return (
+    <aside class="context" data-testid="context-panel" aria-label={t("context.customer")}>
+      <Card
+        title={t("context.customer")}
+        testid="ctx-customer"
+        empty={customer?.name || customer?.email || customer?.country ? undefined : t("inbox.unknownCustomer")}
+      >
+        <dl>
+          {customer?.name && <Field label={t("context.name")}>{customer.name}</Field>}
+          {customer?.email && (
+            <Field label={t("context.email")}>
+              <a href={`mailto:${customer.email}`}>{customer.email}</a>
+            </Field>
+          )}
+          {customer?.country && (
+            <Field label={t("context.country")}>
+              {countryName(customer.country, locale)} ({customer.country.toUpperCase()})
+            </Field>
+          )}
+        </dl>
+      </Card>
+
+      <Card title={t("context.order")} testid="ctx-order" empty={orderID ? undefined : t("context.noOrder")}>
+        <dl>
+          <Field label={t("context.orderId")}>
+            <code>{orderID}</code>
+          </Field>
+        </dl>
+      </Card>
+
+      <Card
+        title={t("context.payment")}
+        testid="ctx-payment"
+        empty={p ? undefined : t("context.noPayment")}
+        foot={p ? t("context.asOf", { when: formatRelative(p.as_of, locale) }) : undefined}
+      >
+        {p && (
+          <dl>
+            <Field label={t("context.status")} testid="payment-status">
+              <span class={`pill pay-${p.status}`}>{paymentStatus(p.status, locale)}</span>
+            </Field>
+            <Field label={t("context.amount")} testid="payment-amount">
+              <strong>{formatMoney(p.amount, locale)}</strong>
+            </Field>
+            {(p.decline_code || p.decline_reason) && (
+              <Field label={t("context.declineReason")} testid="decline-reason">
+                {declineReason(p.decline_code, p.decline_reason, locale)}
+              </Field>
+            )}
+            {p.dispute && (
+              <Field label={t("context.dispute")}>
+                {formatMoney(p.dispute.amount, locale)} · {humanize(p.dispute.reason)} · {paymentStatus(p.dispute.status, locale)}
+                {p.dispute.evidence_due_by && (
+                  <div class="warn small">{t("context.disputeDue", { date: formatDateTime(p.dispute.evidence_due_by, locale) })}</div>
+                )}
+              </Field>
+            )}
+            {p.refund && (
+              <Field label={t("context.refund")}>
+                {formatMoney(p.refund.amount, locale)} · {paymentStatus(p.refund.status, locale)}
+              </Field>
+            )}
+            <Field label={t("context.paymentId")}>
+              <code class="small">{p.payment_id}</code>
+            </Field>
+          </dl>
+        )}
+      </Card>
+
+      <Card
+        title={t("context.shipment")}
+        testid="ctx-shipment"
+        empty={s ? undefined : t("context.noShipment")}
+        foot={s ? t("context.asOf", { when: formatRelative(s.as_of, locale) }) : undefined}
+      >
+        {s && (
+          <>
+            <dl>
+              <Field label={t("context.carrier")}>{carrierName(s.carrier)}</Field>
+              <Field label={t("context.tracking")}>
+                <code>{s.tracking_number}</code>
+              </Field>
+              <Field label={t("context.status")} testid="shipment-status">
+                <span class={`pill ship-${s.status}`}>{shipmentStatus(s.status, locale)}</span>
+                {s.sub_status_message && <div class="small">{s.sub_status_message}</div>}
+              </Field>
+              {s.expected_delivery && <Field label={t("context.expected")}>{formatDate(s.expected_delivery, locale)}</Field>}
+            </dl>
+            <h4>{t("context.checkpoints")}</h4>
+            {checkpoints.length === 0 ? (
+              <p class="muted small">{t("context.noCheckpoints")}</p>
+            ) : (
+              <ol class="checkpoints">
+                {checkpoints.map((c, i) => (
+                  <li key={i}>
+                    <div>{c.message}</div>
+                    <div class="muted small">
+                      {formatDateTime(c.at, locale)}
+                      {c.location && ` · ${c.location}`}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </Card>
+    </aside>
+  );
+}

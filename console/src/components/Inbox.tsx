@@ -1,0 +1,307 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { ApiClient } from "../api/client";
+import { categories, priorities, statuses, type TicketFilter, type TicketSummary } from "../api/types";
+import { countryName, formatDateTime, formatRelative } from "../format";
+import { useI18n } from "../i18n";
+import { CategoryBadge, errorText, isTyping, PriorityBadge, StateMessage, StatusBadge } from "./ui";
+
+export interface InboxProps {
+  api: ApiClient;
+  /** The ticket shown beside the inbox, if any. */
+  openId?: string | null;
+  onOpen: (id: string) => void;
+  /** onReply runs for the "r" shortcut while a ticket is open. */
+  onReply?: () => void;
+  /** A ticket changed elsewhere (status); its row is updated in place. */
+  changed?: TicketSummary | null;
+  refreshMs?: number;
+  pageSize?: number;
+  initialFilter?: TicketFilter;
+}
+
+type Load = { state: "loading" } | { state: "ready" } | { state: "error"; error: unknown };
+
+export const defaultFilter: TicketFilter = { status: "open", category: "", priority: "" };
+
+function uniqueByID(list: TicketSummary[]): TicketSummary[] {
+  const seen = new Set<string>();
+  return list.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+}
+
+/** nextIndex is where j (+1) or k (-1) moves the selection in a list of n rows. */
+export function nextIndex(current: number, step: 1 | -1, n: number): number {
+  if (n === 0) return -1;
+  if (current < 0) return step > 0 ? 0 : n - 1;
+  return Math.min(n - 1, Math.max(0, current + step));
+}
+
+export function Inbox(props: InboxProps) {
+  const { api, onOpen, onReply, openId, refreshMs = 10_000, pageSize = 25 } = props;
+  const { t, locale } = useI18n();
+  const [filter, setFilter] = useState<TicketFilter>(props.initialFilter ?? defaultFilter);
+  const [tickets, setTickets] = useState<TicketSummary[]>([]);
+  const [next, setNext] = useState<string | undefined>();
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [refreshFailed, setRefreshFailed] = useState(false);
+  const [selected, setSelected] = useState<string | null>(openId ?? null);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  // Answers that arrive after the filter changed, or after the list changed under a refresh,
+  // are dropped: gen counts filter changes, version counts list changes.
+  const gen = useRef(0);
+  const version = useRef(0);
+  const live = useRef({ tickets, next, load, moreBusy, selected, filter });
+  live.current = { tickets, next, load, moreBusy, selected, filter };
+
+  const loadFirst = useCallback(
+    async (f: TicketFilter) => {
+      const g = ++gen.current;
+      version.current++;
+      setLoad({ state: "loading" });
+      setMoreBusy(false);
+      setMoreError(null);
+      try {
+        const page = await api.listTickets(f, undefined, pageSize);
+        if (g !== gen.current) return;
+        setTickets(page.tickets);
+        setNext(page.next_cursor);
+        setLoad({ state: "ready" });
+        setRefreshFailed(false);
+      } catch (e) {
+        if (g === gen.current) setLoad({ state: "error", error: e });
+      }
+    },
+    [api, pageSize],
+  );
+
+  useEffect(() => {
+    loadFirst(filter);
+  }, [filter, loadFirst]);
+
+  async function loadMore() {
+    const g = gen.current;
+    version.current++;
+    setMoreBusy(true);
+    setMoreError(null);
+    try {
+      const page = await api.listTickets(filter, next, pageSize);
+      if (g !== gen.current) return;
+      version.current++;
+      setTickets((prev) => uniqueByID([...prev, ...page.tickets]));
+      setNext(page.next_cursor);
+    } catch (e) {
+      if (g === gen.current) setMoreError(e);
+    } finally {
+      if (g === gen.current) setMoreBusy(false);
+    }
+  }
+
+  // Live refresh: re-read as many rows as are shown, in place. Rows are keyed by id, so the
+  // selection, the open ticket and the scroll position survive.
+  const refresh = useCallback(async () => {
+    const cur = live.current;
+    if (cur.load.state !== "ready" || cur.moreBusy) return;
+    if (typeof document !== "undefined" && document.hidden) return;
+    const g = gen.current;
+    const v = version.current;
+    const want = Math.max(pageSize, cur.tickets.length);
+    try {
+      let got: TicketSummary[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.listTickets(cur.filter, cursor, Math.min(100, want - got.length));
+        got = got.concat(page.tickets);
+        cursor = page.next_cursor;
+      } while (cursor && got.length < want);
+      if (g !== gen.current || v !== version.current) return;
+      setTickets(uniqueByID(got));
+      setNext(cursor);
+      setRefreshFailed(false);
+    } catch {
+      if (g === gen.current) setRefreshFailed(true);
+    }
+  }, [api, pageSize]);
+
+  useEffect(() => {
+    if (!refreshMs) return;
+    const timer = setInterval(refresh, refreshMs);
+    const onVisible = () => {
+      if (!document.hidden) refresh();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+  }, [refresh, refreshMs]);
+
+  useEffect(() => {
+    const c = props.changed;
+    if (!c) return;
+    version.current++;
+    setTickets((prev) => prev.map((x) => (x.id === c.id ? c : x)));
+  }, [props.changed]);
+
+  useEffect(() => {
+    if (openId) setSelected(openId);
+  }, [openId]);
+
+  // Keyboard: j/k move the selection, Enter opens it, r replies on the open ticket.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
+      const { tickets: list, selected: sel } = live.current;
+      if (e.key === "j" || e.key === "k") {
+        const i = nextIndex(
+          list.findIndex((x) => x.id === sel),
+          e.key === "j" ? 1 : -1,
+          list.length,
+        );
+        if (i < 0) return;
+        e.preventDefault();
+        setSelected(list[i].id);
+      } else if (e.key === "Enter") {
+        const tag = (e.target as HTMLElement | null)?.tagName?.toLowerCase();
+        if (tag === "button" || tag === "a" || !sel) return;
+        e.preventDefault();
+        onOpen(sel);
+      } else if (e.key === "r" && onReply && openId) {
+        e.preventDefault();
+        onReply();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onOpen, onReply, openId]);
+
+  useEffect(() => {
+    if (!selected || !listRef.current) return;
+    const row = Array.from(listRef.current.children).find((el) => (el as HTMLElement).dataset.id === selected);
+    (row as HTMLElement | undefined)?.scrollIntoView?.({ block: "nearest" });
+  }, [selected]);
+
+  const set = (key: keyof TicketFilter) => (e: Event) =>
+    setFilter((f) => ({ ...f, [key]: (e.currentTarget as HTMLSelectElement).value }));
+
+  const narrowed = Boolean(filter.category || filter.priority);
+  let body;
+  if (load.state === "loading") {
+    body = <StateMessage kind="loading" title={t("inbox.loading")} />;
+  } else if (load.state === "error") {
+    body = (
+      <StateMessage kind="error" title={t("inbox.error", { message: errorText(load.error, t) })} onRetry={() => loadFirst(filter)} />
+    );
+  } else if (tickets.length === 0) {
+    body = (
+      <StateMessage
+        kind="empty"
+        title={
+          narrowed
+            ? t("inbox.emptyFiltered")
+            : filter.status
+              ? t("inbox.emptyStatus", { status: t(`status.${filter.status}`) })
+              : t("inbox.empty")
+        }
+        hint={t("inbox.emptyHint")}
+      />
+    );
+  } else {
+    body = (
+      <>
+        <ul class="ticket-list" role="listbox" aria-label={t("inbox.title")} ref={listRef} data-testid="ticket-list">
+          {tickets.map((x) => (
+            <li
+              key={x.id}
+              role="option"
+              data-id={x.id}
+              data-testid="ticket-row"
+              aria-selected={x.id === selected}
+              class={`ticket-row${x.id === selected ? " selected" : ""}${x.id === openId ? " open" : ""}`}
+              onClick={() => {
+                setSelected(x.id);
+                onOpen(x.id);
+              }}
+            >
+              <div class="row-top">
+                <PriorityBadge priority={x.priority} />
+                <CategoryBadge category={x.category} />
+                <time class="row-time" dateTime={x.updated_at} title={formatDateTime(x.updated_at, locale)}>
+                  {formatRelative(x.updated_at, locale)}
+                </time>
+              </div>
+              <div class="row-subject">{x.subject}</div>
+              <div class="row-bottom">
+                <span class="row-customer">
+                  {x.customer?.email || x.customer?.name || t("inbox.unknownCustomer")}
+                  {x.customer?.country && <span class="row-country"> · {countryName(x.customer.country, locale)}</span>}
+                </span>
+                {x.status !== filter.status && <StatusBadge status={x.status} />}
+              </div>
+            </li>
+          ))}
+        </ul>
+        <div class="list-foot">
+          {moreError != null && <p class="error-text" role="alert">{t("inbox.error", { message: errorText(moreError, t) })}</p>}
+          {next ? (
+            <button type="button" class="btn" data-testid="load-more" disabled={moreBusy} onClick={loadMore}>
+              {moreBusy ? t("inbox.loadingMore") : t("inbox.loadMore")}
+            </button>
+          ) : null}
+          <span class="muted small">{t("inbox.count", { count: tickets.length })}</span>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section class="inbox" aria-label={t("inbox.title")}>
+      <div class="inbox-head">
+        <h2>{t("inbox.title")}</h2>
+        <span class="muted small shortcuts">{t("inbox.shortcuts")}</span>
+      </div>
+      <div class="filters">
+        <label>
+          <span>{t("filter.status")}</span>
+          <select data-testid="filter-status" value={filter.status} onChange={set("status")}>
+            <option value="">{t("filter.any")}</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {t(`status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t("filter.category")}</span>
+          <select data-testid="filter-category" value={filter.category} onChange={set("category")}>
+            <option value="">{t("filter.any")}</option>
+            {categories.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t("filter.priority")}</span>
+          <select data-testid="filter-priority" value={filter.priority} onChange={set("priority")}>
+            <option value="">{t("filter.any")}</option>
+            {priorities.map((p) => (
+              <option key={p} value={p}>
+                {t(`priority.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {refreshFailed && (
+        <p class="refresh-error" role="status">
+          {t("inbox.refreshError")}
+        </p>
+      )}
+      <div class="inbox-body">{body}</div>
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+import type { TicketSummary } from "../api/types";
+
+export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSummary {
+  return {
+    id,
+    subject: `Subject ${id}`,
+    status: "open",
+    category: "payment_failed",
+    priority: "normal",
+    customer: { email: `${id}@example.com`, country: "FR" },
+    created_at: "2026-01-01T10:00:00Z",
+    updated_at: "2026-01-01T10:00:00Z",
+    ...over,
+  };
+}
+
+/** jsonResponse is what fetch resolves to for a JSON answer. */
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
