@@ -11,4 +11,7 @@ type Message struct {
 	OrderID   string   `json:"order_id,omitempty"`
 	Subject   string   `json:"subject,omitempty"`
 	Text      string   `json:"text"`
+	// Language is the customer's language as a BCP 47 tag ("de", "zh-CN"): what the widget
+	// says, else the browser's Accept-Language; "" when unknown.
+	Language string `json:"language,omitempty"`
 }

@@ -26,6 +26,9 @@ const (
 	IndexInbox = "inbox"
 	// IndexStatus lists a merchant's tickets in one status: pk "M#<merchant>#STATUS#<status>".
 	IndexStatus = "by_status"
+	// IndexPriority lists a merchant's tickets most urgent first, then newest activity:
+	// pk "M#<merchant>#TICKETS", sk "<priority rank>#<updated_at>#<ticket id>".
+	IndexPriority = "by_priority"
 )
 
 // Table is Borderdesk's table. Every key begins with "M#<merchant id>#", so no query can
@@ -36,6 +39,7 @@ var Table = Schema{
 	Indexes: []Index{
 		{Name: IndexInbox, PartitionKey: "gsi1pk", SortKey: "gsi1sk"},
 		{Name: IndexStatus, PartitionKey: "gsi2pk", SortKey: "gsi2sk"},
+		{Name: IndexPriority, PartitionKey: "gsi3pk", SortKey: "gsi3sk"},
 	},
 	TTLAttribute: "expires_at",
 }

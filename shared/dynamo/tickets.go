@@ -2,9 +2,9 @@ package dynamo
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"strings"
+	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -66,7 +66,7 @@ func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() strin
 			prev := t.Version
 			entry := ticket.Merge(&t, f)
 			t.Version++
-			if items, err = s.ticketWrites(t, prev, entry); err != nil {
+			if items, err = s.ticketWrites(&t, prev, entry); err != nil {
 				return Outcome{}, err
 			}
 			out.TicketID = t.ID
@@ -147,7 +147,7 @@ func (s *Store) openWrites(ctx context.Context, f ticket.Fact, id string) ([]typ
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR n = :n"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: count}},
 	}})
-	items, err := s.ticketWrites(t, 0, entries...)
+	items, err := s.ticketWrites(&t, 0, entries...)
 	if err != nil {
 		return nil, Outcome{}, err
 	}
@@ -200,8 +200,18 @@ func (s *Store) consistentGet(ctx context.Context, k map[string]types.AttributeV
 
 // ticketWrites are the writes that store t (whose stored version was prev; 0 for new) and
 // add entries to its timeline.
-func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entries ...ticket.Entry) ([]types.TransactWriteItem, error) {
-	item, err := ticketItem(t)
+func (s *Store) ticketWrites(t *ticket.Ticket, prev int64, entries ...ticket.Entry) ([]types.TransactWriteItem, error) {
+	var refs []types.TransactWriteItem
+	for _, r := range t.Refs() {
+		if slices.Contains(t.Indexed, r) {
+			continue
+		}
+		ref := key(refPK(t.MerchantID, r), t.ID)
+		refs = append(refs, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: ref}})
+		t.Indexed = append(t.Indexed, r)
+	}
+	slices.Sort(t.Indexed)
+	item, err := ticketItem(*t)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +222,7 @@ func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entries ...ticket.Entr
 		put.ConditionExpression = aws.String("version = :v")
 		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(prev)}
 	}
-	items := []types.TransactWriteItem{{Put: put}}
+	items := append([]types.TransactWriteItem{{Put: put}}, refs...)
 	for _, e := range entries {
 		entryItem, err := docItem(ticketPK(t.MerchantID, t.ID), entrySK(e), e, nil)
 		if err != nil {
@@ -227,7 +237,7 @@ func (s *Store) ticketWrites(t ticket.Ticket, prev int64, entries ...ticket.Entr
 
 func ticketItem(t ticket.Ticket) (map[string]types.AttributeValue, error) {
 	sortKey := sortTime(t.UpdatedAt) + "#" + t.ID
-	return docItem(ticketPK(t.MerchantID, t.ID), "TICKET", t, map[string]types.AttributeValue{
+	extra := map[string]types.AttributeValue{
 		"version":  num(t.Version),
 		"status":   str(string(t.Status)),
 		"category": str(string(t.Category)),
@@ -236,8 +246,20 @@ func ticketItem(t ticket.Ticket) (map[string]types.AttributeValue, error) {
 		"gsi1sk":   str(sortKey),
 		"gsi2pk":   str(statusPK(t.MerchantID, t.Status)),
 		"gsi2sk":   str(sortKey),
-	})
+		"gsi3pk":   str(inboxPK(t.MerchantID)),
+		"gsi3sk":   str(fmt.Sprintf("%d#%s", t.Priority.Rank(), sortKey)),
+	}
+	// Absent rather than empty, so "unassigned" is attribute_not_exists(assignee).
+	if t.Assignee != "" {
+		extra["assignee"] = str(t.Assignee)
+	}
+	if t.Language != "" {
+		extra["language"] = str(t.Language)
+	}
+	return docItem(ticketPK(t.MerchantID, t.ID), "TICKET", t, extra)
 }
+
+func refPK(merchantID, ref string) string { return tenant(merchantID) + "#REF#" + ref }
 
 func decodeTicket(merchantID string, item map[string]types.AttributeValue) (ticket.Ticket, error) {
 	var t ticket.Ticket
@@ -300,33 +322,43 @@ func (s *Store) GetTicket(ctx context.Context, merchantID, id string) (ticket.Ti
 	return t, entries, nil
 }
 
-// Change is an agent's change to a ticket: an entry to add, and optionally a new status.
+// Change is an agent's change to a ticket: an entry for the timeline, and the fields to set
+// (nil: unchanged).
 type Change struct {
-	Entry  ticket.Entry
-	Status ticket.Status // "" keeps the status
+	Entry    ticket.Entry
+	Status   ticket.Status // "" keeps the status
+	Assignee *string       // "" unassigns
+	Tags     *[]string
 }
 
 // ChangeTicket applies c to ticket id under optimistic locking and returns the new ticket.
-// Solving or closing a ticket releases its order for a new ticket; reopening takes it back
-// when no other ticket has taken it meanwhile.
+// A change that changes nothing writes nothing. Solving or closing a ticket releases its
+// order for a new ticket; reopening takes it back when no other ticket has taken it meanwhile.
 func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Change) (ticket.Ticket, error) {
 	for range maxAttempts {
 		t, err := s.loadTicket(ctx, merchantID, id)
 		if err != nil {
 			return t, err
 		}
-		if c.Status != "" && c.Status == t.Status && c.Entry.Kind == ticket.EntryStatus {
-			return t, nil // already there: nothing to record
-		}
 		prev, wasActive := t.Version, t.Status.Active()
-		if c.Status != "" {
-			t.Status = c.Status
+		changed := c.Entry.Kind == ticket.EntryReply || c.Entry.Kind == ticket.EntryNote
+		if c.Status != "" && c.Status != t.Status {
+			t.Status, changed = c.Status, true
+		}
+		if c.Assignee != nil && *c.Assignee != t.Assignee {
+			t.Assignee, changed = *c.Assignee, true
+		}
+		if c.Tags != nil && !slices.Equal(*c.Tags, t.Tags) {
+			t.Tags, changed = *c.Tags, true
+		}
+		if !changed {
+			return t, nil
 		}
 		if c.Entry.At.After(t.UpdatedAt) {
 			t.UpdatedAt = c.Entry.At
 		}
 		t.Version++
-		items, err := s.ticketWrites(t, prev, c.Entry)
+		items, err := s.ticketWrites(&t, prev, c.Entry)
 		if err != nil {
 			return t, err
 		}
@@ -359,113 +391,4 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 		}
 	}
 	return ticket.Ticket{}, errs.E(errs.Transient, "change ticket %s: too much contention", id)
-}
-
-// Filter selects tickets for the inbox.
-type Filter struct {
-	Status   ticket.Status
-	Category ticket.Category
-	Priority ticket.Priority
-	Limit    int
-	Cursor   string // from Page.Next
-}
-
-// Page is one page of tickets, most recent activity first.
-type Page struct {
-	Tickets []ticket.Ticket
-	Next    string // "" on the last page
-}
-
-// ListTickets lists merchantID's tickets from an index (never a Scan), most recently
-// updated first. The cursor is opaque to callers and bound to the merchant and index: a
-// cursor from elsewhere is rejected.
-func (s *Store) ListTickets(ctx context.Context, merchantID string, f Filter) (Page, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 25
-	}
-	index, pkName, skName, pk := IndexInbox, "gsi1pk", "gsi1sk", inboxPK(merchantID)
-	if f.Status != "" {
-		index, pkName, skName, pk = IndexStatus, "gsi2pk", "gsi2sk", statusPK(merchantID, f.Status)
-	}
-	start, err := decodeCursor(f.Cursor, pkName, pk)
-	if err != nil {
-		return Page{}, err
-	}
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String(pkName + " = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
-		ScanIndexForward:          aws.Bool(false),
-		ExclusiveStartKey:         start,
-	}
-	var conds []string
-	if f.Category != "" {
-		conds = append(conds, "category = :c")
-		in.ExpressionAttributeValues[":c"] = str(string(f.Category))
-	}
-	if f.Priority != "" {
-		conds = append(conds, "priority = :p")
-		in.ExpressionAttributeValues[":p"] = str(string(f.Priority))
-	}
-	if len(conds) > 0 {
-		in.FilterExpression = aws.String(strings.Join(conds, " AND "))
-	}
-	var (
-		page    Page
-		lastKey map[string]types.AttributeValue
-	)
-	for {
-		in.Limit = aws.Int32(int32(f.Limit - len(page.Tickets) + 1)) // one extra tells whether more exist
-		out, err := s.db.Query(ctx, in)
-		if err != nil {
-			return Page{}, classify(err, "list tickets")
-		}
-		for _, it := range out.Items {
-			if len(page.Tickets) == f.Limit {
-				page.Next = encodeCursor(lastKey, pkName, skName)
-				return page, nil
-			}
-			t, err := decodeTicket(merchantID, it)
-			if err != nil {
-				return Page{}, err
-			}
-			page.Tickets = append(page.Tickets, t)
-			lastKey = it
-		}
-		if out.LastEvaluatedKey == nil {
-			return page, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
-}
-
-type cursor map[string]string
-
-func encodeCursor(item map[string]types.AttributeValue, pkName, skName string) string {
-	c := cursor{}
-	for _, n := range []string{"pk", "sk", pkName, skName} {
-		c[n] = getS(item, n)
-	}
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s, pkName, wantPK string) (map[string]types.AttributeValue, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var c cursor
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	if err != nil || c[pkName] != wantPK || len(c) != 4 {
-		return nil, errs.E(errs.Invalid, "cursor is not valid for this list")
-	}
-	out := map[string]types.AttributeValue{}
-	for k, v := range c {
-		out[k] = str(v)
-	}
-	return out, nil
 }

@@ -22,14 +22,14 @@ func Describe(f Fact) string {
 	case f.Event.Type == events.PaymentDisputeClosed && p != nil && p.Dispute != nil:
 		return fmt.Sprintf("Chargeback closed: %s.", p.Dispute.Status)
 	case (f.Event.Type == events.PaymentRefunded || f.Event.Type == events.PaymentRefundUpdated) && p != nil && p.Refund != nil:
-		return fmt.Sprintf("Refund of %s is %s.", FormatMoney(p.Refund.Amount), p.Refund.Status)
+		return fmt.Sprintf("Refund of %s: %s.", FormatMoney(p.Refund.Amount), strings.ReplaceAll(p.Refund.Status, "_", " "))
 	case s != nil:
 		line := fmt.Sprintf("%s parcel %s: %s", strings.ToUpper(s.Carrier), s.TrackingNumber, s.Status)
 		if s.SubStatusMessage != "" {
-			line += " — " + s.SubStatusMessage
+			line += " — " + strings.TrimRight(s.SubStatusMessage, ". ")
 		}
 		if n := len(s.Checkpoints); n > 0 {
-			line += ". Last scan: " + s.Checkpoints[n-1].Message
+			line += ". Last scan: " + strings.TrimRight(s.Checkpoints[n-1].Message, ". ")
 		}
 		if f.Event.Type == events.ShipmentDelayed && s.ExpectedDelivery != "" {
 			line += ". Expected " + s.ExpectedDelivery

@@ -4,6 +4,8 @@ package ticket
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
@@ -113,16 +115,41 @@ type Ticket struct {
 	OrderID  string          `json:"order_id,omitempty"`
 	Payment  *Payment        `json:"payment,omitempty"`
 	Shipment *Shipment       `json:"shipment,omitempty"`
-	Assignee string          `json:"assignee,omitempty"`
+	Assignee string          `json:"assignee,omitempty"` // an agent's email
+	Tags     []string        `json:"tags,omitempty"`     // sorted, unique
+	// Language is the customer's language (BCP 47): what they told us, else a guess from
+	// their country; Lang records which, so arrival order cannot change the choice.
+	Language string   `json:"language,omitempty"`
+	Lang     LangPick `json:"lang"`
 	// CreatedAt is the time of the earliest event on the ticket; UpdatedAt the latest
 	// activity (event or agent action).
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases with every write; the store uses it for optimistic locking.
 	Version int64 `json:"version"`
+	// Indexed are the search references (see Refs) already written for this ticket.
+	Indexed []string `json:"indexed,omitempty"`
 	// Lead is the event that decides Category: the most urgent, then the earliest, then the
 	// lowest id — an extreme over the set of events, so arrival order cannot change it.
 	Lead Lead `json:"lead"`
+}
+
+// LangPick identifies where a ticket's language came from: the customer's own word (rank 2)
+// beats a guess from their country (rank 1); among equals the earliest event wins.
+type LangPick struct {
+	Rank int       `json:"rank"`
+	At   time.Time `json:"at"`
+	ID   string    `json:"id"`
+}
+
+func (p LangPick) better(o LangPick) bool {
+	if p.Rank != o.Rank {
+		return p.Rank > o.Rank
+	}
+	if !p.At.Equal(o.At) {
+		return p.At.Before(o.At)
+	}
+	return p.ID < o.ID
 }
 
 // Lead identifies the event that sets a ticket's category.
@@ -308,6 +335,11 @@ func Merge(t *Ticket, f Fact) Entry {
 		t.OrderID = f.OrderID
 	}
 	t.Customer = fillCustomer(t.Customer, f.Customer)
+	if lang, rank := f.language(); lang != "" {
+		if pick := (LangPick{Rank: rank, At: e.OccurredAt, ID: e.ID}); t.Language == "" || pick.better(t.Lang) {
+			t.Language, t.Lang = lang, pick
+		}
+	}
 	if f.Payment != nil && (t.Payment == nil || newer(e, t.Payment.AsOf, t.Payment.EventID)) {
 		t.Payment = &Payment{Payment: *f.Payment, AsOf: e.OccurredAt, EventID: e.ID, Event: e.Type}
 	}
@@ -323,6 +355,43 @@ func Merge(t *Ticket, f Fact) Entry {
 		}
 	}
 	return entry
+}
+
+// language is the customer's language as f tells it, and how sure that is.
+func (f Fact) language() (string, int) {
+	if f.Message != nil && f.Message.Language != "" {
+		return f.Message.Language, 2
+	}
+	if l := CountryLanguage(f.Customer.Country); l != "" {
+		return l, 1
+	}
+	return "", 0
+}
+
+// Refs are the values an agent can search a ticket by: order number, customer email,
+// tracking number and payment id, normalised by NormalizeRef.
+func (t Ticket) Refs() []string {
+	var refs []string
+	add := func(v string) {
+		if v = NormalizeRef(v); v != "" && !slices.Contains(refs, v) {
+			refs = append(refs, v)
+		}
+	}
+	add(t.OrderID)
+	add(t.Customer.Email)
+	if t.Shipment != nil {
+		add(t.Shipment.TrackingNumber)
+	}
+	if t.Payment != nil {
+		add(t.Payment.PaymentID)
+	}
+	return refs
+}
+
+// NormalizeRef makes a search term and a stored reference meet: trimmed, lower case, and
+// without a leading "#" (agents type "#10482" for order 10482).
+func NormalizeRef(v string) string {
+	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(v), "#"))
 }
 
 func newer(e events.Event, asOf time.Time, id string) bool {
