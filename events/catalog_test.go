@@ -113,7 +113,7 @@ var examples = map[events.DetailType]any{
 	},
 	events.MessageReceived: events.Message{
 		MessageID: "msg_7f3a", Channel: "web", Customer: events.Customer{Email: "jonas.weber@example.de", Name: "Jonas Weber"},
-		OrderID: "10482", Subject: "Zahlung fehlgeschlagen", Text: "Hallo, meine Zahlung für Bestellung 10482 wurde abgelehnt. Was kann ich tun?",
+		OrderID: "10482", Subject: "Zahlung fehlgeschlagen", Text: "Hallo, meine Zahlung für Bestellung 10482 wurde abgelehnt. Was kann ich tun?", Language: "de",
 	},
 }
 

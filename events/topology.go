@@ -85,6 +85,7 @@ var Topology = []Function{
 		Name: API,
 		Routes: []Route{
 			{Method: "GET", Path: "/api/v1/me", Auth: true},
+			{Method: "GET", Path: "/api/v1/agents", Auth: true},
 			{Method: "GET", Path: "/api/v1/tickets", Auth: true},
 			{Method: "GET", Path: "/api/v1/tickets/{ticketId}", Auth: true},
 			{Method: "PATCH", Path: "/api/v1/tickets/{ticketId}", Auth: true},

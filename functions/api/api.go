@@ -18,9 +18,13 @@ import (
 type Store interface {
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	GetAgent(ctx context.Context, merchantID, email string) (merchant.Agent, error)
+	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
 	ListTickets(ctx context.Context, merchantID string, f dynamo.Filter) (dynamo.Page, error)
+	SearchTickets(ctx context.Context, merchantID, q string) ([]ticket.Ticket, error)
 	GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error)
 	ChangeTicket(ctx context.Context, merchantID, id string, c dynamo.Change) (ticket.Ticket, error)
+	MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error
+	Unread(ctx context.Context, merchantID, agent string, tickets []ticket.Ticket) (map[string]bool, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)

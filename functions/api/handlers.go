@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,38 +56,98 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *sl
 	return nil
 }
 
+func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {
+	agents, err := s.store.ListAgents(r.Context(), c.MerchantID)
+	if err != nil {
+		return err
+	}
+	out := AgentList{Agents: make([]AgentView, 0, len(agents))}
+	for _, a := range agents {
+		out.Agents = append(out.Agents, AgentView{Email: a.Email, Name: a.Name, Role: string(a.Role), Language: a.Language})
+	}
+	httpjson.Write(w, http.StatusOK, out)
+	return nil
+}
+
+// listTickets is the inbox: filtered, sorted and paged from an index, or a search by order
+// number, customer email, tracking number or payment id (q), which answers one page.
 func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {
-	q := r.URL.Query()
-	f := dynamo.Filter{
-		Status: ticket.Status(q.Get("status")), Category: ticket.Category(q.Get("category")),
-		Priority: ticket.Priority(q.Get("priority")), Cursor: q.Get("cursor"), Limit: 25,
+	f, search, err := inboxQuery(r, c)
+	if err != nil {
+		return err
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
-	}
-	if f.Priority != "" && f.Priority.Rank() == 0 {
-		return errs.E(errs.Invalid, "priority must be one of low, normal, high, urgent")
-	}
-	if f.Category != "" && !validCategory(f.Category) {
-		return errs.E(errs.Invalid, "unknown category %q", f.Category)
-	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 100 {
-			return errs.E(errs.Invalid, "limit must be a number from 1 to 100")
+	var page dynamo.Page
+	if search != "" {
+		found, err := s.store.SearchTickets(r.Context(), c.MerchantID, search)
+		if err != nil {
+			return err
 		}
-		f.Limit = n
+		page.Tickets = slices.DeleteFunc(found, func(t ticket.Ticket) bool { return !matches(t, f) })
+	} else if page, err = s.store.ListTickets(r.Context(), c.MerchantID, f); err != nil {
+		return err
 	}
-	page, err := s.store.ListTickets(r.Context(), c.MerchantID, f)
+	unread, err := s.store.Unread(r.Context(), c.MerchantID, c.Email, page.Tickets)
 	if err != nil {
 		return err
 	}
 	out := TicketList{Tickets: make([]TicketSummary, 0, len(page.Tickets)), NextCursor: page.Next}
 	for _, t := range page.Tickets {
-		out.Tickets = append(out.Tickets, summary(t))
+		sum := summary(t)
+		sum.Unread = unread[t.ID]
+		out.Tickets = append(out.Tickets, sum)
 	}
 	httpjson.Write(w, http.StatusOK, out)
 	return nil
+}
+
+// inboxQuery reads and checks the inbox's query parameters.
+func inboxQuery(r *http.Request, c auth.Claims) (dynamo.Filter, string, error) {
+	q := r.URL.Query()
+	f := dynamo.Filter{
+		Status: ticket.Status(q.Get("status")), Category: ticket.Category(q.Get("category")),
+		Priority: ticket.Priority(q.Get("priority")), Language: q.Get("language"), Assignee: q.Get("assignee"),
+		Sort: q.Get("sort"), Cursor: q.Get("cursor"), Limit: 25,
+	}
+	search := strings.TrimSpace(q.Get("q"))
+	switch {
+	case f.Status != "" && !f.Status.Valid():
+		return f, "", errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
+	case f.Priority != "" && f.Priority.Rank() == 0:
+		return f, "", errs.E(errs.Invalid, "priority must be one of low, normal, high, urgent")
+	case f.Category != "" && !validCategory(f.Category):
+		return f, "", errs.E(errs.Invalid, "unknown category %q", f.Category)
+	case f.Sort != "" && f.Sort != dynamo.SortUpdated && f.Sort != dynamo.SortOldest && f.Sort != dynamo.SortPriority:
+		return f, "", errs.E(errs.Invalid, "sort must be one of updated, oldest, priority")
+	case len(f.Language) > 35 || len(search) > 200:
+		return f, "", errs.E(errs.Invalid, "language or q is too long")
+	case search != "" && f.Cursor != "":
+		return f, "", errs.E(errs.Invalid, "a search answers one page; it takes no cursor")
+	}
+	if f.Assignee == "me" {
+		f.Assignee = c.Email
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			return f, "", errs.E(errs.Invalid, "limit must be a number from 1 to 100")
+		}
+		f.Limit = n
+	}
+	return f, search, nil
+}
+
+// matches applies the inbox filters to a search result.
+func matches(t ticket.Ticket, f dynamo.Filter) bool {
+	switch {
+	case f.Status != "" && t.Status != f.Status,
+		f.Category != "" && t.Category != f.Category,
+		f.Priority != "" && t.Priority != f.Priority,
+		f.Language != "" && t.Language != f.Language,
+		f.Assignee == dynamo.Unassigned && t.Assignee != "",
+		f.Assignee != "" && f.Assignee != dynamo.Unassigned && t.Assignee != f.Assignee:
+		return false
+	}
+	return true
 }
 
 func validCategory(c ticket.Category) bool {
@@ -98,40 +159,105 @@ func validCategory(c ticket.Category) bool {
 	return false
 }
 
-func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
 	t, entries, err := s.store.GetTicket(r.Context(), c.MerchantID, r.PathValue("ticketId"))
 	if err != nil {
 		return err
 	}
+	s.markRead(r, c, t, log)
 	httpjson.Write(w, http.StatusOK, detail(t, entries))
 	return nil
 }
 
-// StatusChange is the body of PATCH /tickets/{id}.
-type StatusChange struct {
-	Status ticket.Status `json:"status"`
+// markRead records that the caller has seen t. Failing to is not worth failing the request
+// over: the ticket just stays marked unread.
+func (s *Server) markRead(r *http.Request, c auth.Claims, t ticket.Ticket, log *slog.Logger) {
+	if err := s.store.MarkRead(r.Context(), c.MerchantID, c.Email, t.ID, t.UpdatedAt); err != nil {
+		log.Warn("mark read failed", "ticket_id", t.ID, "err", err.Error())
+	}
 }
 
+// TicketUpdate is the body of PATCH /tickets/{id}; absent fields are left as they are.
+type TicketUpdate struct {
+	Status   *ticket.Status `json:"status,omitempty"`
+	Assignee *string        `json:"assignee,omitempty"` // an agent's email; "" unassigns
+	Tags     *[]string      `json:"tags,omitempty"`     // replaces the tags
+}
+
+// Tag limits.
+const (
+	maxTags   = 10
+	maxTagLen = 32
+)
+
 func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
-	var req StatusChange
+	var req TicketUpdate
 	if err := httpjson.Decode(r.Body, &req); err != nil {
 		return err
 	}
-	if !req.Status.Valid() {
-		return errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
+	change := dynamo.Change{}
+	var said []string
+	if req.Status != nil {
+		if !req.Status.Valid() {
+			return errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
+		}
+		change.Status = *req.Status
+		said = append(said, "status "+string(*req.Status))
+	}
+	if req.Assignee != nil {
+		email := strings.TrimSpace(*req.Assignee)
+		if email != "" {
+			if _, err := s.store.GetAgent(r.Context(), c.MerchantID, email); errs.Is(err, errs.NotFound) {
+				return errs.E(errs.Invalid, "no agent %q works for this merchant", email)
+			} else if err != nil {
+				return err
+			}
+			said = append(said, "assigned to "+email)
+		} else {
+			said = append(said, "unassigned")
+		}
+		change.Assignee = &email
+	}
+	if req.Tags != nil {
+		tags, err := cleanTags(*req.Tags)
+		if err != nil {
+			return err
+		}
+		change.Tags = &tags
+		said = append(said, "tags: "+strings.Join(tags, ", "))
+	}
+	if len(said) == 0 {
+		return errs.E(errs.Invalid, "nothing to change: give status, assignee or tags")
 	}
 	id := r.PathValue("ticketId")
-	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, dynamo.Change{
-		Status: req.Status,
-		Entry: ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email,
-			Body: "Status changed to " + string(req.Status)},
-	})
+	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email, Body: strings.Join(said, "; ")}
+	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
 	if err != nil {
 		return err
 	}
-	log.Info("ticket status changed", "ticket_id", id, "status", string(req.Status))
+	s.markRead(r, c, t, log)
+	log.Info("ticket changed", "ticket_id", id, "change", change.Entry.Body)
 	httpjson.Write(w, http.StatusOK, summary(t))
 	return nil
+}
+
+// cleanTags lower-cases, trims, sorts and de-duplicates tags, refusing odd ones.
+func cleanTags(in []string) ([]string, error) {
+	out := []string{}
+	for _, t := range in {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "" || utf8.RuneCountInString(t) > maxTagLen || strings.ContainsAny(t, ",;<>\"\n") {
+			return nil, errs.E(errs.Invalid, "a tag must be 1 to %d characters without , ; < > or quotes", maxTagLen)
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxTags {
+		return nil, errs.E(errs.Invalid, "at most %d tags", maxTags)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // NewMessage is the body of POST /tickets/{id}/messages.
@@ -156,9 +282,11 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 	}
 	id := r.PathValue("ticketId")
 	e := ticket.Entry{ID: s.newID(), Kind: kind, At: s.now(), Author: c.Email, Body: req.Body}
-	if _, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, dynamo.Change{Entry: e}); err != nil {
+	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, dynamo.Change{Entry: e})
+	if err != nil {
 		return err
 	}
+	s.markRead(r, c, t, log)
 	log.Info("ticket "+req.Kind+" added", "ticket_id", id, "entry_id", e.ID)
 	httpjson.Write(w, http.StatusCreated, entryView(e))
 	return nil

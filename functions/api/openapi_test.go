@@ -171,7 +171,7 @@ func (d document) responseSchema(op map[string]any, status int) (schema any, ok 
 var schemaKeywords = map[string]bool{
 	"$ref": true, "type": true, "required": true, "properties": true, "additionalProperties": true,
 	"items": true, "enum": true, "nullable": true, "format": true, "minLength": true, "maxLength": true,
-	"minimum": true, "maximum": true, "description": true,
+	"minimum": true, "maximum": true, "description": true, "maxItems": true,
 }
 
 var formats = map[string]bool{"date-time": true, "int64": true}
@@ -244,6 +244,9 @@ func (d document) validate(schema, v any, at string) error {
 		items, ok := s["items"]
 		if !ok {
 			return errors.Join(append(errs, fmt.Errorf("%s: array schema without items", at))...)
+		}
+		if hi, ok := number(s["maxItems"]); ok && float64(len(arr)) > hi {
+			errs = append(errs, fmt.Errorf("%s: %d items, over maxItems %v", at, len(arr), hi))
 		}
 		for i, e := range arr {
 			errs = append(errs, d.validate(items, e, fmt.Sprintf("%s[%d]", at, i)))
@@ -424,7 +427,9 @@ func TestOpenAPISchemasMirrorViews(t *testing.T) {
 		"Dispute":       reflect.TypeFor[events.Dispute](),
 		"Refund":        reflect.TypeFor[events.Refund](),
 		"Checkpoint":    reflect.TypeFor[events.Checkpoint](),
-		"StatusChange":  reflect.TypeFor[api.StatusChange](),
+		"TicketUpdate":  reflect.TypeFor[api.TicketUpdate](),
+		"AgentList":     reflect.TypeFor[api.AgentList](),
+		"AgentView":     reflect.TypeFor[api.AgentView](),
 		"NewMessage":    reflect.TypeFor[api.NewMessage](),
 		"Error":         reflect.TypeFor[httpjson.Error](),
 	}
@@ -513,6 +518,10 @@ func matchesGoType(doc document, p any, g reflect.Type) error {
 		if typ != "string" || s["format"] != "date-time" {
 			return fmt.Errorf("type %v format %v; want string date-time for %s", typ, s["format"], g)
 		}
+	case g.Kind() == reflect.Bool:
+		if typ != "boolean" {
+			return fmt.Errorf("type %v; want boolean for %s", typ, g)
+		}
 	case g.Kind() == reflect.String:
 		if typ != "string" {
 			return fmt.Errorf("type %v; want string for %s", typ, g)
@@ -554,6 +563,7 @@ func TestValidatorRejects(t *testing.T) {
 		{"null nullable", `{"type":"string","nullable":true}`, `null`, ""},
 		{"nested in array", `{"$ref":"#/components/schemas/TicketList"}`, `{"tickets":[{"subject":"s"}]}`, `$.tickets[0]: required property "id" is missing`},
 		{"over maxLength", `{"$ref":"#/components/schemas/NewMessage"}`, `{"kind":"note","body":"` + strings.Repeat("é", 10_001) + `"}`, "over maxLength"},
+		{"over maxItems", `{"$ref":"#/components/schemas/TicketUpdate"}`, `{"tags":["a","b","c","d","e","f","g","h","i","j","k"]}`, "over maxItems"},
 		{"unsupported keyword", `{"type":"string","pattern":"^x$"}`, `"x"`, `keyword "pattern" is not supported`},
 	}
 	for _, tc := range tests {
@@ -703,6 +713,7 @@ func TestContract(t *testing.T) {
 
 	const (
 		me       = "GET /api/v1/me"
+		agents   = "GET /api/v1/agents"
 		list     = "GET /api/v1/tickets"
 		get      = "GET /api/v1/tickets/{ticketId}"
 		patch    = "PATCH /api/v1/tickets/{ticketId}"
@@ -740,6 +751,18 @@ func TestContract(t *testing.T) {
 		{list, "/api/v1/tickets?limit=101", "li", "", 400},
 		{list, "/api/v1/tickets?limit=ten", "li", "", 400},
 		{list, "/api/v1/tickets?cursor=not-a-cursor", "li", "", 400},
+		{list, "/api/v1/tickets?sort=priority&limit=2", "li", "", 200},
+		{list, "/api/v1/tickets?sort=priority&limit=2&cursor={cursor}", "li", "", 200},
+		{list, "/api/v1/tickets?sort=oldest&language=de", "li", "", 200},
+		{list, "/api/v1/tickets?sort=sideways", "li", "", 400},
+		{list, "/api/v1/tickets?q=anna@example.de", "li", "", 200},
+		{list, "/api/v1/tickets?q=anna@example.de", "sam", "", 200},
+		{list, "/api/v1/tickets?q=x&cursor=abc", "li", "", 400},
+		{list, "/api/v1/tickets?assignee=none", "li", "", 200},
+
+		{agents, "/api/v1/agents", "li", "", 200},
+		{agents, "/api/v1/agents", "sam", "", 200},
+		{agents, "/api/v1/agents", "nobody", "", 401},
 
 		{get, "/api/v1/tickets/tk_001", "li", "", 200},
 		{get, "/api/v1/tickets/tk_002", "li", "", 200},
@@ -758,7 +781,12 @@ func TestContract(t *testing.T) {
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"bogus"}`, 400},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":2}`, 400},
 		{patch, "/api/v1/tickets/tk_001", "li", `{}`, 400},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"li@demo.test"}`, 400},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"li@demo.test"}`, 200},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"tags":["VIP","refund-risk","vip"]}`, 200},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"sam@acme.test"}`, 400},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"tags":["a,b"]}`, 400},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":""}`, 200},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":"li@demo.test"}`, 200},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open"} {"status":"open"}`, 400},
 		{patch, "/api/v1/tickets/tk_001", "li", `status=open`, 400},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"` + huge + `"}`, 413},
@@ -783,6 +811,7 @@ func TestContract(t *testing.T) {
 		{get, "/api/v1/tickets/tk_001", "li", "", 200},
 		{get, "/api/v1/tickets/tk_003", "li", "", 200},
 		{list, "/api/v1/tickets?status=pending", "li", "", 200},
+		{list, "/api/v1/tickets?assignee=me", "li", "", 200},
 	}
 
 	ops := doc.operations()

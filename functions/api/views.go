@@ -26,6 +26,19 @@ type MerchantView struct {
 	TimeZone string `json:"time_zone,omitempty"`
 }
 
+// AgentList is the merchant's agents, for assigning.
+type AgentList struct {
+	Agents []AgentView `json:"agents"`
+}
+
+// AgentView is an agent as colleagues see them.
+type AgentView struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Language string `json:"language,omitempty"`
+}
+
 // TicketList is a page of the inbox.
 type TicketList struct {
 	Tickets    []TicketSummary `json:"tickets"`
@@ -34,16 +47,20 @@ type TicketList struct {
 
 // TicketSummary is a ticket as the inbox shows it.
 type TicketSummary struct {
-	ID        string          `json:"id"`
-	Subject   string          `json:"subject"`
-	Status    ticket.Status   `json:"status"`
-	Category  ticket.Category `json:"category"`
-	Priority  ticket.Priority `json:"priority"`
-	Customer  events.Customer `json:"customer"`
-	OrderID   string          `json:"order_id,omitempty"`
-	Assignee  string          `json:"assignee,omitempty"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID       string          `json:"id"`
+	Subject  string          `json:"subject"`
+	Status   ticket.Status   `json:"status"`
+	Category ticket.Category `json:"category"`
+	Priority ticket.Priority `json:"priority"`
+	Customer events.Customer `json:"customer"`
+	OrderID  string          `json:"order_id,omitempty"`
+	Assignee string          `json:"assignee,omitempty"`
+	Language string          `json:"language,omitempty"`
+	Tags     []string        `json:"tags"`
+	// Unread: the caller has not opened the ticket since its last activity (lists only).
+	Unread    bool      `json:"unread"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TicketDetail is one ticket with its timeline and context.
@@ -102,10 +119,15 @@ type EntryView struct {
 }
 
 func summary(t ticket.Ticket) TicketSummary {
-	return TicketSummary{
+	s := TicketSummary{
 		ID: t.ID, Subject: t.Subject(), Status: t.Status, Category: t.Category, Priority: t.Priority,
-		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, Language: t.Language, Tags: t.Tags,
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 	}
+	if s.Tags == nil {
+		s.Tags = []string{}
+	}
+	return s
 }
 
 func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {

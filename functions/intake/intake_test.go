@@ -215,6 +215,7 @@ func TestCustomerMessages(t *testing.T) {
 		{"other merchant's key", "/inbound/demo/messages", good, key("pk_acme"), 401, "publishable key", false},
 		{"unknown merchant", "/inbound/nobody/messages", good, key("pk_demo"), 404, "merchant", false},
 		{"bad email", "/inbound/demo/messages", []byte(`{"email":"not-an-email","text":"hi"}`), key("pk_demo"), 400, "email", false},
+		{"bad language", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"hi","language":"german!"}`), key("pk_demo"), 400, "BCP 47", false},
 		{"empty text", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"  "}`), key("pk_demo"), 400, "text", false},
 		{"unknown field", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"hi","card":"4242"}`), key("pk_demo"), 400, "JSON", false},
 		{"malformed", "/inbound/demo/messages", []byte(`{"email":`), key("pk_demo"), 400, "JSON", false},
@@ -237,7 +238,7 @@ func TestCustomerMessages(t *testing.T) {
 func TestCustomerMessageIdempotencyKey(t *testing.T) {
 	f := newFixture(t)
 	body := []byte(`{"email":"jonas@example.de","text":"Hallo"}`)
-	h := map[string]string{"X-Borderdesk-Key": "pk_demo", "Idempotency-Key": "form-123"}
+	h := map[string]string{"X-Borderdesk-Key": "pk_demo", "Idempotency-Key": "form-123", "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
 	for i, want := range []string{`"accepted"`, `"duplicate"`} {
 		if w := f.post("/inbound/demo/messages", body, h); w.Code != 202 || !strings.Contains(w.Body.String(), want) {
 			t.Errorf("post %d = %d %s; want 202 %s", i+1, w.Code, w.Body, want)
@@ -247,8 +248,8 @@ func TestCustomerMessageIdempotencyKey(t *testing.T) {
 		t.Fatalf("published %d; want 1", len(f.bus.published))
 	}
 	var m events.Message
-	if err := f.bus.published[0].Decode(&m); err != nil || m.Customer.Email != "jonas@example.de" || m.MessageID != "form-123" {
-		t.Errorf("published message = %+v, %v; want jonas@example.de form-123", m, err)
+	if err := f.bus.published[0].Decode(&m); err != nil || m.Customer.Email != "jonas@example.de" || m.MessageID != "form-123" || m.Language != "de-DE" {
+		t.Errorf("published message = %+v, %v; want jonas@example.de form-123 in de-DE (from Accept-Language)", m, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"net/mail"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -24,6 +25,25 @@ type MessageRequest struct {
 	OrderNumber string `json:"order_number,omitempty"`
 	Subject     string `json:"subject,omitempty"`
 	Text        string `json:"text"`
+	// Language is the customer's language as the widget knows it (BCP 47); when absent, the
+	// first language of the browser's Accept-Language header is used.
+	Language string `json:"language,omitempty"`
+}
+
+var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
+
+// customerLanguage is the request's language, or "" when neither the body nor the
+// browser says one we can read.
+func customerLanguage(said, acceptLanguage string) string {
+	if said != "" {
+		return said
+	}
+	first, _, _ := strings.Cut(acceptLanguage, ",")
+	first, _, _ = strings.Cut(first, ";")
+	if first = strings.TrimSpace(first); languageTag.MatchString(first) {
+		return first
+	}
+	return ""
 }
 
 func (r MessageRequest) validate() error {
@@ -37,6 +57,8 @@ func (r MessageRequest) validate() error {
 		return errs.E(errs.Invalid, "text is over %d characters", MaxMessageText)
 	case len(r.OrderNumber) > 100 || len(r.Subject) > 200 || len(r.Name) > 200:
 		return errs.E(errs.Invalid, "order_number, subject or name is too long")
+	case r.Language != "" && !languageTag.MatchString(r.Language):
+		return errs.E(errs.Invalid, "language must be a BCP 47 tag such as de or zh-CN")
 	}
 	return nil
 }
@@ -83,6 +105,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		MessageID: id, Channel: "web",
 		Customer: events.Customer{Email: strings.ToLower(strings.TrimSpace(req.Email)), Name: req.Name},
 		OrderID:  strings.TrimSpace(req.OrderNumber), Subject: req.Subject, Text: req.Text,
+		Language: customerLanguage(req.Language, r.Header.Get("Accept-Language")),
 	})
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
