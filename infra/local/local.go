@@ -111,6 +111,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		return nil, err
 	}
 	mux.Handle("POST /dev/login", devLogin(rt.Store, rt.Auth, cfg.Log))
+	opsRoutes(mux, rt.Queues, cfg.Log)
 	console := cfg.Console
 	if console == nil {
 		console = http.HandlerFunc(placeholder)

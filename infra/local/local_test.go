@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,6 +238,22 @@ func TestFailingConsumerEndsInDLQWithNothingLost(t *testing.T) {
 	var envelope struct{ Detail events.Event }
 	if err := json.Unmarshal([]byte(dlq[0].Body), &envelope); err != nil || envelope.Detail.ID != poison.ID {
 		t.Errorf("DLQ body = %s; want the poison event intact", dlq[0].Body)
+	}
+	// The on-call view shows it, and a redrive puts it back for another round.
+	code, b := e.do("GET", "/dev/queues", nil, nil)
+	var states []local.QueueState
+	if err := json.Unmarshal(b, &states); code != 200 || err != nil || len(states) != 1 || len(states[0].DLQ) != 1 {
+		t.Errorf("GET /dev/queues = %d %s; want ticketing with one DLQ message", code, b)
+	}
+	if code, b := e.do("POST", "/dev/queues/ticketing/redrive", nil, nil); code != 200 || !strings.Contains(string(b), `"redriven":1`) {
+		t.Errorf("redrive = %d %s; want 1 redriven", code, b)
+	}
+	if n := len(q.DLQ()); n != 0 {
+		t.Errorf("DLQ after redrive = %d; want 0", n)
+	}
+	for i := 0; len(q.DLQ()) == 0 && i < 3*f.Queue.MaxReceives; i++ {
+		e.clock.Advance(f.Queue.Visibility + time.Second)
+		waitShort(e.rt)
 	}
 
 	// A table outage: the message fails while it lasts and succeeds after.
