@@ -45,7 +45,7 @@ functions: ## Lambda binaries for provided.al2023 arm64, one directory per funct
 			-o $(BUILD_DIR)/$$fn/bootstrap ./functions/$$fn/cmd || exit 1; \
 	done
 
-synth: functions ## Write the CloudFormation template to cdk.out/ (offline, no AWS credentials)
+synth: functions console ## Write the CloudFormation template to cdk.out/ (offline, no AWS credentials)
 	BORDERDESK_BUILD_DIR=$(BUILD_DIR) $(GO) run ./infra/cdk
 	@ls cdk.out/*.template.json
 

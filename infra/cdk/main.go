@@ -1,14 +1,18 @@
 // Command cdk is Borderdesk's cloud: the CDK app whose stack is built from the event
 // topology (events.Topology) and the table schema (dynamo.Table), with the Lambda binaries
-// `make build` leaves in the build directory. It needs no AWS credentials to synthesize.
+// and the console `make build` leaves behind. It needs no AWS credentials to synthesize.
 //
 // Environment:
 //
-//	BORDERDESK_BUILD_DIR  the functions' build directory; relative paths are from the
-//	                      repository root (default "build")
-//	CDK_OUTDIR            where the cloud assembly goes (default "cdk.out"; the CDK CLI sets it)
-//	CDK_DEFAULT_ACCOUNT,  pin the stack to an account and region; unset, the stack is
-//	CDK_DEFAULT_REGION    environment-agnostic
+//	BORDERDESK_BUILD_DIR           the functions' build directory; relative paths are from
+//	                               the repository root (default "build")
+//	BORDERDESK_CONSOLE_DIR         the built console, likewise (default "console/dist")
+//	BORDERDESK_AUTH_DOMAIN_PREFIX  the hosted sign-in's Cognito domain prefix (default
+//	                               "borderdesk-" and part of the stack's id)
+//	CDK_OUTDIR                     where the cloud assembly goes (default "cdk.out"; the CDK
+//	                               CLI sets it)
+//	CDK_DEFAULT_ACCOUNT,           pin the stack to an account and region; unset, the stack
+//	CDK_DEFAULT_REGION             is environment-agnostic
 package main
 
 import (
@@ -41,11 +45,18 @@ func run(getenv func(string) string, getwd func() (string, error)) (err error) {
 	if err != nil {
 		return err
 	}
-	buildDir, err := resolveBuildDir(getenv("BORDERDESK_BUILD_DIR"), wd)
+	buildDir, err := resolveDir(getenv("BORDERDESK_BUILD_DIR"), "build", wd)
 	if err != nil {
 		return err
 	}
 	if err := checkBuild(buildDir, events.Topology); err != nil {
+		return err
+	}
+	consoleDir, err := resolveDir(getenv("BORDERDESK_CONSOLE_DIR"), filepath.Join("console", "dist"), wd)
+	if err != nil {
+		return err
+	}
+	if err := checkConsole(consoleDir); err != nil {
 		return err
 	}
 	outdir := getenv("CDK_OUTDIR")
@@ -65,7 +76,9 @@ func run(getenv func(string) string, getwd func() (string, error)) (err error) {
 			Description: jsii.String("Borderdesk: customer-service back office"),
 			Env:         environment(getenv),
 		},
-		BuildDir: buildDir,
+		BuildDir:         buildDir,
+		ConsoleDir:       consoleDir,
+		AuthDomainPrefix: getenv("BORDERDESK_AUTH_DOMAIN_PREFIX"),
 	})
 	app.Synth(nil)
 	return nil
@@ -82,12 +95,12 @@ func environment(getenv func(string) string) *awscdk.Environment {
 	return &awscdk.Environment{Account: optional(account), Region: optional(region)}
 }
 
-// resolveBuildDir makes dir ("build" when empty) absolute; a relative dir is taken from the
-// repository root, so the app finds the binaries whether it runs from the root (`make synth`)
+// resolveDir makes dir (fallback when empty) absolute; a relative dir is taken from the
+// repository root, so the app finds the build whether it runs from the root (`make synth`)
 // or from infra/cdk (`cdk deploy`).
-func resolveBuildDir(dir, wd string) (string, error) {
+func resolveDir(dir, fallback, wd string) (string, error) {
 	if dir == "" {
-		dir = "build"
+		dir = fallback
 	}
 	if filepath.IsAbs(dir) {
 		return dir, nil
@@ -106,7 +119,7 @@ func repoRoot(dir string) (string, error) {
 			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no go.mod at or above %s: run from the Borderdesk repository or set an absolute BORDERDESK_BUILD_DIR", dir)
+			return "", fmt.Errorf("no go.mod at or above %s: run from the Borderdesk repository or set absolute BORDERDESK_BUILD_DIR and BORDERDESK_CONSOLE_DIR", dir)
 		}
 	}
 }
@@ -118,6 +131,18 @@ func checkBuild(buildDir string, topology []events.Function) error {
 		p := filepath.Join(buildDir, f.Name, "bootstrap")
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%s is missing: run `make build` first, or set BORDERDESK_BUILD_DIR", p)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkConsole says the console is not built before synth fails on a missing asset.
+func checkConsole(dir string) error {
+	for _, p := range []string{filepath.Join(dir, "index.html"), filepath.Join(dir, consoleAssets)} {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s is missing: run `make build` first, or set BORDERDESK_CONSOLE_DIR", p)
 		} else if err != nil {
 			return err
 		}

@@ -22,6 +22,13 @@ type BorderdeskStackProps struct {
 	// BuildDir holds one directory per function, <BuildDir>/<name>/bootstrap, as `make build`
 	// leaves them.
 	BuildDir string
+	// ConsoleDir holds the built console, index.html and assets/, as `vite build` leaves
+	// them.
+	ConsoleDir string
+	// AuthDomainPrefix is the hosted sign-in's address,
+	// https://<prefix>.auth.<region>.amazoncognito.com; "" derives one unique to the stack
+	// (defaultDomainPrefix).
+	AuthDomainPrefix string
 	// Topology is the system to deploy; nil means events.Topology. Tests pass their own to
 	// cover shapes the real topology does not have yet.
 	Topology []events.Function
@@ -30,7 +37,7 @@ type BorderdeskStackProps struct {
 }
 
 // NewBorderdeskStack declares the whole cloud system — table, bus, queues, functions, HTTP
-// API, sign-in and alarms — from the topology and the table schema.
+// API, sign-in, the agent console and alarms — from the topology and the table schema.
 func NewBorderdeskStack(scope constructs.Construct, id string, props *BorderdeskStackProps) awscdk.Stack {
 	if props == nil {
 		props = &BorderdeskStackProps{}
@@ -49,7 +56,9 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	bus := newBus(stack)
 	alarms := newAlarms(stack)
 	alarms.dlq(bus.deliveryDLQ, bus.deliveryDLQ, "bus delivery")
-	agents := newAuth(stack)
+	// The console's address comes first: the sign-in and the API's CORS name it.
+	web := newConsole(stack)
+	agents := newAuth(stack, web.url, props.AuthDomainPrefix)
 
 	deps := functionDeps{buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel}
 	fns := make(map[string]awslambda.IFunction, len(topology))
@@ -70,8 +79,16 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 			schedule(scope, f, fn)
 		}
 	}
-	stage := newAPI(stack, topology, fns, agents.authorizer)
+	api, stage := newAPI(stack, topology, fns, agents.authorizer, web.origin)
+	web.deploy(stack, props.ConsoleDir, consoleConfig{
+		// The endpoint, not the stage URL: the console appends paths that start with "/".
+		apiBaseURL: *api.ApiEndpoint(),
+		authority:  agents.issuer,
+		clientID:   *agents.client.UserPoolClientId(),
+		domain:     *agents.domain.BaseUrl(nil),
+	})
 
+	output(stack, "ConsoleUrl", jsii.String(web.url))
 	output(stack, "ApiUrl", stage.Url())
 	output(stack, "TableName", table.TableName())
 	output(stack, "EventBusName", bus.EventBusName())

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 )
@@ -75,14 +76,23 @@ func synthesize() (cases []stackCase, err error) {
 		return nil, err
 	}
 	synthesized.buildDir = dir
+	files := map[string]string{ // a console build, as `vite build` leaves it
+		"console/index.html":        `<!doctype html><script type="module" src="/assets/index-1.js"></script>`,
+		"console/assets/index-1.js": "",
+	}
 	for _, f := range fixtureTopology { // a superset of events.Topology
-		if err := os.MkdirAll(filepath.Join(dir, f.Name), 0o755); err != nil {
+		files[filepath.Join(f.Name, "bootstrap")] = ""
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name, "bootstrap"), nil, 0o755); err != nil {
+		if err := os.WriteFile(p, []byte(content), 0o755); err != nil {
 			return nil, err
 		}
 	}
+	consoleDir := filepath.Join(dir, "console")
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -93,8 +103,10 @@ func synthesize() (cases []stackCase, err error) {
 		return nil, err
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
-	real := NewBorderdeskStack(app, "Borderdesk", &BorderdeskStackProps{BuildDir: dir})
-	fixture := NewBorderdeskStack(app, "Fixture", &BorderdeskStackProps{BuildDir: dir, Topology: fixtureTopology})
+	real := NewBorderdeskStack(app, "Borderdesk", &BorderdeskStackProps{BuildDir: dir, ConsoleDir: consoleDir})
+	fixture := NewBorderdeskStack(app, "Fixture", &BorderdeskStackProps{
+		BuildDir: dir, ConsoleDir: consoleDir, Topology: fixtureTopology, AuthDomainPrefix: "borderdesk-fixture",
+	})
 	for _, c := range []struct {
 		name     string
 		stack    awscdk.Stack
@@ -400,6 +412,10 @@ func TestAuth(t *testing.T) {
 	pool := tpl.only(t, "AWS::Cognito::UserPool")
 	client := tpl.only(t, "AWS::Cognito::UserPoolClient")
 	authorizer := tpl.props(tpl.only(t, "AWS::ApiGatewayV2::Authorizer"))
+	domain := tpl.props(tpl.only(t, "AWS::Cognito::UserPoolDomain"))
+	consoleURL := join("https://", domainName(tpl.only(t, "AWS::CloudFront::Distribution")), "/")
+	cp := tpl.props(client)
+	prefix, _ := json.Marshal(domain["Domain"])
 
 	var merchantAttr map[string]any
 	for _, a := range list(tpl.props(pool)["Schema"]) {
@@ -423,8 +439,178 @@ func TestAuth(t *testing.T) {
 		{"merchant_id AttributeDataType", merchantAttr["AttributeDataType"], "String"},
 		{"merchant_id Mutable", merchantAttr["Mutable"], false},
 		{"groups", fmt.Sprint(groups), fmt.Sprint(wantGroups)},
-		{"client GenerateSecret", tpl.props(client)["GenerateSecret"] == true, false},
+		{"client GenerateSecret", cp["GenerateSecret"] == true, false},
+		{"client AllowedOAuthFlows", fmt.Sprint(cp["AllowedOAuthFlows"]), "[code]"},
+		{"client AllowedOAuthFlowsUserPoolClient", cp["AllowedOAuthFlowsUserPoolClient"], true},
+		{"client AllowedOAuthScopes", fmt.Sprint(cp["AllowedOAuthScopes"]), "[openid email profile]"},
+		{"client CallbackURLs", fmt.Sprint(list(cp["CallbackURLs"])), fmt.Sprint([]any{consoleURL})},
+		{"client LogoutURLs", fmt.Sprint(list(cp["LogoutURLs"])), fmt.Sprint([]any{consoleURL})},
+		{"client SupportedIdentityProviders", fmt.Sprint(cp["SupportedIdentityProviders"]), "[COGNITO]"},
+		{"client reads " + auth.MerchantClaim, slices.Contains(list(cp["ReadAttributes"]), any(auth.MerchantClaim)), true},
+		{"client writes " + auth.MerchantClaim, slices.Contains(list(cp["WriteAttributes"]), any(auth.MerchantClaim)), false},
+		{"domain UserPoolId", ref(domain["UserPoolId"]), pool},
+		{"domain prefix is borderdesk- and the stack id", strings.Contains(string(prefix), `"borderdesk-"`) &&
+			strings.Contains(string(prefix), `{"Ref":"AWS::StackId"}`), true},
 	})
+	fixture := stacks(t)[1].tpl
+	verify(t, "fixture auth", []check{
+		{"domain prefix", dig(fixture.props(fixture.only(t, "AWS::Cognito::UserPoolDomain")), "Domain"), "borderdesk-fixture"},
+	})
+}
+
+func TestCORS(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	cors := dig(tpl.props(tpl.only(t, "AWS::ApiGatewayV2::Api")), "CorsConfiguration")
+	origin := join("https://", domainName(tpl.only(t, "AWS::CloudFront::Distribution")))
+	verify(t, "API CORS", []check{
+		{"AllowOrigins", fmt.Sprint(list(dig(cors, "AllowOrigins"))), fmt.Sprint([]any{origin})},
+		{"AllowMethods", fmt.Sprint(dig(cors, "AllowMethods")), "[GET POST PATCH OPTIONS]"},
+		{"AllowHeaders", fmt.Sprint(dig(cors, "AllowHeaders")), "[Authorization Content-Type Idempotency-Key]"},
+		{"MaxAge", dig(cors, "MaxAge"), corsMaxAge.Seconds()},
+		{"AllowCredentials", dig(cors, "AllowCredentials") == true, false},
+	})
+}
+
+func TestConsoleBucket(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	bucket := tpl.only(t, "AWS::S3::Bucket")
+	p := tpl.props(bucket)
+	var tlsOnly bool
+	for _, r := range tpl.resources("AWS::S3::BucketPolicy") {
+		if ref(dig(r, "Properties", "Bucket")) != bucket {
+			continue
+		}
+		for _, s := range list(dig(r, "Properties", "PolicyDocument", "Statement")) {
+			if dig(s, "Effect") == "Deny" && dig(s, "Condition", "Bool", "aws:SecureTransport") == "false" &&
+				slices.Contains(list(dig(s, "Action")), any("s3:*")) {
+				tlsOnly = true
+			}
+		}
+	}
+	block, _ := dig(p, "PublicAccessBlockConfiguration").(map[string]any)
+	checks := []check{
+		{"SSEAlgorithm", dig(list(dig(p, "BucketEncryption", "ServerSideEncryptionConfiguration"))[0], "ServerSideEncryptionByDefault", "SSEAlgorithm"), "AES256"},
+		{"TLS-only bucket policy", tlsOnly, true},
+		{"DeletionPolicy", tpl.resource(bucket)["DeletionPolicy"], "Retain"},
+	}
+	for _, field := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		checks = append(checks, check{field, block[field], true})
+	}
+	verify(t, "console bucket", checks)
+}
+
+func TestConsoleDistribution(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	bucket := tpl.only(t, "AWS::S3::Bucket")
+	distribution := tpl.only(t, "AWS::CloudFront::Distribution")
+	oac := tpl.only(t, "AWS::CloudFront::OriginAccessControl")
+	cfg := dig(tpl.props(distribution), "DistributionConfig")
+	origins := list(dig(cfg, "Origins"))
+	if len(origins) != 1 {
+		t.Fatalf("distribution origins = %d; want 1", len(origins))
+	}
+	origin := origins[0]
+	behavior := dig(cfg, "DefaultCacheBehavior")
+	headers := dig(tpl.props(ref(dig(behavior, "ResponseHeadersPolicyId"))), "ResponseHeadersPolicyConfig", "SecurityHeadersConfig")
+	var errorResponses []string
+	for _, e := range list(dig(cfg, "CustomErrorResponses")) {
+		errorResponses = append(errorResponses, fmt.Sprint(dig(e, "ErrorCode"), "→", dig(e, "ResponsePagePath"), " ", dig(e, "ResponseCode")))
+	}
+	// Only this distribution may read the bucket.
+	var readers []string
+	for _, r := range tpl.resources("AWS::S3::BucketPolicy") {
+		if ref(dig(r, "Properties", "Bucket")) != bucket {
+			continue
+		}
+		for _, s := range list(dig(r, "Properties", "PolicyDocument", "Statement")) {
+			if dig(s, "Effect") == "Allow" {
+				arn, _ := json.Marshal(dig(s, "Condition", "StringEquals", "AWS:SourceArn"))
+				readers = append(readers, fmt.Sprint(dig(s, "Principal", "Service"), " ", dig(s, "Action"), " ",
+					strings.Contains(string(arn), `{"Ref":"`+distribution+`"}`)))
+			}
+		}
+	}
+	verify(t, "console distribution", []check{
+		{"origin DomainName", getAtt(dig(origin, "DomainName")), bucket},
+		{"origin OriginAccessControlId", getAtt(dig(origin, "OriginAccessControlId")), oac},
+		{"origin OriginAccessIdentity", dig(origin, "S3OriginConfig", "OriginAccessIdentity"), ""},
+		{"OAC SigningBehavior", dig(tpl.props(oac), "OriginAccessControlConfig", "SigningBehavior"), "always"},
+		{"origin access identities", len(tpl.resources("AWS::CloudFront::CloudFrontOriginAccessIdentity")), 0},
+		{"bucket readers", fmt.Sprint(readers), "[cloudfront.amazonaws.com s3:GetObject true]"},
+		{"ViewerProtocolPolicy", dig(behavior, "ViewerProtocolPolicy"), "redirect-to-https"},
+		{"DefaultRootObject", dig(cfg, "DefaultRootObject"), "index.html"},
+		{"CustomErrorResponses", fmt.Sprint(errorResponses), "[403→/index.html 200 404→/index.html 200]"},
+		{"HSTS max age", dig(headers, "StrictTransportSecurity", "AccessControlMaxAgeSec"), hstsMaxAge.Seconds()},
+		{"X-Content-Type-Options", dig(headers, "ContentTypeOptions") != nil, true},
+		{"X-Frame-Options", dig(headers, "FrameOptions", "FrameOption"), "DENY"},
+		{"Referrer-Policy", dig(headers, "ReferrerPolicy", "ReferrerPolicy"), "strict-origin-when-cross-origin"},
+	})
+}
+
+func TestConsoleDeployment(t *testing.T) {
+	tpl := stacks(t)[0].tpl
+	bucket := tpl.only(t, "AWS::S3::Bucket")
+	distribution := tpl.only(t, "AWS::CloudFront::Distribution")
+	deployments := tpl.resources("Custom::CDKBucketDeployment")
+	var entry, assets map[string]any
+	for _, d := range deployments {
+		p := d["Properties"].(map[string]any)
+		if ref(p["DestinationBucketName"]) != bucket {
+			continue
+		}
+		switch p["DestinationBucketKeyPrefix"] {
+		case nil:
+			entry = p
+		case consoleAssets + "/":
+			assets = p
+		}
+	}
+	if entry == nil || assets == nil {
+		t.Fatalf("bucket deployments of the console = %v; want the entry and the assets", deployments)
+	}
+	// config.json is rendered at deploy time from markers: it must name the API, the client,
+	// the pool, the hosted sign-in and the console's own address.
+	markers, _ := json.Marshal(entry["SourceMarkers"])
+	wantInConfig := map[string]string{
+		"API endpoint":      `{"Fn::GetAtt":["` + tpl.only(t, "AWS::ApiGatewayV2::Api") + `","ApiEndpoint"]}`,
+		"app client":        `{"Ref":"` + tpl.only(t, "AWS::Cognito::UserPoolClient") + `"}`,
+		"user pool":         `{"Ref":"` + tpl.only(t, "AWS::Cognito::UserPool") + `"}`,
+		"sign-in domain":    `{"Ref":"` + tpl.only(t, "AWS::Cognito::UserPoolDomain") + `"}`,
+		"console's address": `{"Fn::GetAtt":["` + distribution + `","DomainName"]}`,
+	}
+	checks := []check{
+		{"entry DistributionId", ref(entry["DistributionId"]), distribution},
+		{"entry DistributionPaths", fmt.Sprint(entry["DistributionPaths"]), "[/*]"},
+		{"entry Prune", entry["Prune"], true},
+		{"entry Exclude", fmt.Sprint(entry["Exclude"]), "[" + consoleAssets + "/*]"},
+		{"entry cache-control", dig(entry, "SystemMetadata", "cache-control"), "no-cache"},
+		{"assets Prune", assets["Prune"], false},
+		{"assets cache-control", dig(assets, "SystemMetadata", "cache-control"), "public, max-age=31536000, immutable"},
+	}
+	for what, want := range wantInConfig {
+		checks = append(checks, check{"config.json names the " + what, strings.Contains(string(markers), want), true})
+	}
+	verify(t, "console deployment", checks)
+}
+
+func TestConsoleConfig(t *testing.T) {
+	cfg := consoleConfig{
+		apiBaseURL: "https://api.example",
+		authority:  "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc",
+		clientID:   "client",
+		domain:     "https://borderdesk-1.auth.eu-west-1.amazoncognito.com",
+	}
+	got, err := json.Marshal(cfg.json(console{url: "https://d1.cloudfront.net/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"apiBaseUrl":"https://api.example","cognito":{` +
+		`"authority":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc","clientId":"client",` +
+		`"domain":"https://borderdesk-1.auth.eu-west-1.amazoncognito.com",` +
+		`"logoutUri":"https://d1.cloudfront.net/","redirectUri":"https://d1.cloudfront.net/"},"mode":"cognito"}`
+	if string(got) != want {
+		t.Errorf("config.json = %s; want %s", got, want)
+	}
 }
 
 func TestStage(t *testing.T) {
@@ -491,7 +677,7 @@ func TestAlarms(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	outputs, _ := stacks(t)[0].tpl["Outputs"].(map[string]any)
-	for _, name := range []string{"ApiUrl", "TableName", "EventBusName", "UserPoolId", "UserPoolClientId"} {
+	for _, name := range []string{"ConsoleUrl", "ApiUrl", "TableName", "EventBusName", "UserPoolId", "UserPoolClientId"} {
 		if _, ok := outputs[name]; !ok {
 			t.Errorf("output %s present = false; want true", name)
 		}
@@ -530,7 +716,7 @@ func TestRoutePath(t *testing.T) {
 	}
 }
 
-func TestResolveBuildDir(t *testing.T) {
+func TestResolveDir(t *testing.T) {
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -540,15 +726,16 @@ func TestResolveBuildDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	abs := filepath.Join(t.TempDir(), "out")
-	for _, tc := range []struct{ dir, wd, want string }{
-		{"", root, filepath.Join(root, "build")},
-		{"", sub, filepath.Join(root, "build")},
-		{"dist/lambda", sub, filepath.Join(root, "dist", "lambda")},
-		{abs, sub, abs},
+	for _, tc := range []struct{ dir, fallback, wd, want string }{
+		{"", "build", root, filepath.Join(root, "build")},
+		{"", "build", sub, filepath.Join(root, "build")},
+		{"", "console/dist", sub, filepath.Join(root, "console", "dist")},
+		{"dist/lambda", "build", sub, filepath.Join(root, "dist", "lambda")},
+		{abs, "build", sub, abs},
 	} {
-		got, err := resolveBuildDir(tc.dir, tc.wd)
+		got, err := resolveDir(tc.dir, tc.fallback, tc.wd)
 		if err != nil || got != tc.want {
-			t.Errorf("resolveBuildDir(%q, %q) = %q, %v; want %q, nil", tc.dir, tc.wd, got, err, tc.want)
+			t.Errorf("resolveDir(%q, %q, %q) = %q, %v; want %q, nil", tc.dir, tc.fallback, tc.wd, got, err, tc.want)
 		}
 	}
 }
@@ -567,6 +754,35 @@ func TestCheckBuild(t *testing.T) {
 	}
 	if err := checkBuild(dir, []events.Function{f}); err != nil {
 		t.Errorf("checkBuild(built dir) = %v; want nil", err)
+	}
+}
+
+func TestCheckConsole(t *testing.T) {
+	dir := t.TempDir()
+	for _, step := range []struct {
+		create string
+		ok     bool
+	}{
+		{"", false},
+		{"index.html", false},
+		{filepath.Join(consoleAssets, "index-1.js"), true},
+	} {
+		if step.create != "" {
+			p := filepath.Join(dir, step.create)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := checkConsole(dir)
+		if (err == nil) != step.ok {
+			t.Errorf("checkConsole(after %q) = %v; want ok %v", step.create, err, step.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "make build") {
+			t.Errorf("checkConsole(after %q) = %v; want it to say `make build`", step.create, err)
+		}
 	}
 }
 
@@ -756,6 +972,16 @@ func list(v any) []any {
 func ref(v any) string {
 	s, _ := dig(v, "Ref").(string)
 	return s
+}
+
+// join is CloudFormation's {"Fn::Join": ["", parts]}.
+func join(parts ...any) map[string]any {
+	return map[string]any{"Fn::Join": []any{"", parts}}
+}
+
+// domainName is {"Fn::GetAtt": [distribution, "DomainName"]}.
+func domainName(distribution string) map[string]any {
+	return map[string]any{"Fn::GetAtt": []any{distribution, "DomainName"}}
 }
 
 // getAtt is the logical id in {"Fn::GetAtt": [id, attr]}, or "".
