@@ -216,6 +216,22 @@ async function main() {
       await shot("02-inbox");
     });
 
+    await check("new tickets are marked unread; rows show the customer's local time", async () => {
+      const unread = (await api("/api/v1/tickets?status=open")).tickets.filter((t) => t.unread).length;
+      assert(unread > 0, "the API says no ticket is unread for a fresh agent");
+      const marked = await page.locator('[data-testid="ticket-row"][data-unread="true"]').count();
+      assert(marked === unread, `${marked} rows marked unread; API says ${unread}`);
+      await rows.filter({ hasText: `order ${expect.eurOrder}` }).getByTestId("unread-dot").waitFor();
+      // Camille is in France: Paris time, as the browser (Europe/Berlin, en-US) writes it.
+      const want = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "Europe/Paris" }).format(Date.now());
+      const shown = (await rows.filter({ hasText: `order ${expect.eurOrder}` }).getByTestId("local-time").innerText()).replace(/[\u00a0\u202f]/g, " ");
+      const plainWant = want.replace(/[\u00a0\u202f]/g, " ");
+      const next = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit", timeZone: "Europe/Paris" })
+        .format(Date.now() + 60_000)
+        .replace(/[\u00a0\u202f]/g, " ");
+      assert(shown.includes(`${plainWant} local`) || shown.includes(`${next} local`), `local time ${JSON.stringify(shown)}; want "${plainWant} local"`);
+    });
+
     await check("filtering by category shows only that category", async () => {
       await page.getByTestId("filter-category").selectOption("payment_failed");
       await page.waitForFunction(
@@ -240,6 +256,16 @@ async function main() {
       await page.getByTestId("entry-customer").first().waitFor();
       await page.getByTestId("entry-event").first().waitFor();
       await shot("04-ticket-context");
+    });
+
+    await check("opening a ticket clears its unread marker", async () => {
+      const row = page.locator(`[data-testid="ticket-row"][data-id="${openedId}"]`);
+      await row.waitFor();
+      assert((await row.getAttribute("data-unread")) === null, "the open ticket's row is still marked unread");
+      assert((await row.getByTestId("unread-dot").count()) === 0, "the open ticket's row still has its dot");
+      const listed = (await api("/api/v1/tickets?status=open&category=payment_failed")).tickets;
+      // The API's unread is per agent: the e2e's token is anna's too.
+      assert(listed.find((t) => t.id === openedId)?.unread === false, "the API still says unread after opening");
     });
 
     await check("JPY amounts have no decimals", async () => {
@@ -310,12 +336,102 @@ async function main() {
       await shot("05-ticket-solved");
     });
 
+    await check("searching by an order number shows exactly that ticket; clearing restores the list", async () => {
+      const open = (await api("/api/v1/tickets?status=open&limit=100")).tickets.length;
+      const found = (await api("/api/v1/tickets?status=open&q=10402")).tickets;
+      assert(found.length === 1, `API finds ${found.length} tickets for order 10402; want 1`);
+      await page.getByTestId("search").fill("#10402");
+      await page.getByTestId("search").press("Enter");
+      await page.waitForFunction(
+        (id) => {
+          const r = document.querySelectorAll('[data-testid="ticket-row"]');
+          return r.length === 1 && r[0].dataset.id === id;
+        },
+        found[0].id,
+      );
+      await rows.first().getByText("order 10402").waitFor();
+      await shot("08-search");
+      await page.getByTestId("search-clear").click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ticket-row"]').length === n, open);
+      assert((await page.getByTestId("search").inputValue()) === "", "search box not cleared");
+    });
+
+    let assignedId = "";
+    await check("assign to me, then the assignee filter shows it", async () => {
+      await rows.filter({ hasText: `order ${expect.yenOrder}` }).click();
+      await page.getByTestId("ticket-subject").filter({ hasText: `order ${expect.yenOrder}` }).waitFor();
+      assignedId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop());
+      await page.getByTestId("assign-me").click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="assignee-select"]')?.value === "anna@demo.test");
+      await page.getByTestId("entry-status").filter({ hasText: "Anna Schmidt took the ticket" }).waitFor();
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(assignedId)}`);
+      assert(d.assignee === "anna@demo.test", `API says assignee ${d.assignee}`);
+
+      await page.getByTestId("filter-assignee").selectOption("me");
+      const mine = (await api("/api/v1/tickets?status=open&assignee=me")).tickets.map((t) => t.id);
+      assert(mine.includes(assignedId), "API's assignee=me list lacks the ticket");
+      await page.waitForFunction(
+        (ids) => {
+          const shown = [...document.querySelectorAll('[data-testid="ticket-row"]')].map((r) => r.dataset.id);
+          return shown.length === ids.length && ids.every((id) => shown.includes(id));
+        },
+        mine,
+      );
+      await rows.filter({ hasText: `order ${expect.yenOrder}` }).getByTestId("row-assignee").getByText("Me").waitFor();
+      await page.getByTestId("filter-assignee").selectOption("none");
+      const unassigned = (await api("/api/v1/tickets?status=open&assignee=none")).tickets.map((t) => t.id);
+      assert(!unassigned.includes(assignedId), "API lists the assigned ticket as unassigned");
+      await page.waitForFunction(
+        (ids) => {
+          const shown = [...document.querySelectorAll('[data-testid="ticket-row"]')].map((r) => r.dataset.id);
+          return shown.length === ids.length && ids.every((id) => shown.includes(id));
+        },
+        unassigned,
+      );
+      await page.getByTestId("filter-assignee").selectOption("");
+    });
+
+    await check("adding and removing tags", async () => {
+      await page.getByTestId("tag-input").fill("VIP");
+      await page.getByTestId("tag-input").press("Enter");
+      await page.getByTestId("tag").filter({ hasText: "vip" }).waitFor();
+      await page.getByTestId("tag-input").fill("callback");
+      await page.getByTestId("tag-add").click();
+      await page.getByTestId("tag").filter({ hasText: "callback" }).waitFor();
+      await page.getByTestId("remove-tag-callback").click();
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="tag"]')].map((e) => e.firstChild?.textContent).join() === "vip");
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(assignedId)}`);
+      assert(JSON.stringify(d.tags) === '["vip"]', `API says tags ${JSON.stringify(d.tags)}`);
+      await page.locator(`[data-testid="ticket-row"][data-id="${assignedId}"]`).getByTestId("row-tag").getByText("vip").waitFor();
+      await page.getByTestId("entry-status").filter({ hasText: "set the tags: vip" }).first().waitFor();
+      await shot("09-assigned-tagged");
+    });
+
+    await check("sorting by priority puts the urgent chargeback first", async () => {
+      await page.getByTestId("sort").selectOption("priority");
+      await page.waitForFunction(() => {
+        const first = document.querySelector('[data-testid="ticket-row"]');
+        return first?.querySelector(".priority-urgent") && first.querySelector(".category-chargeback");
+      });
+      const order = await rows.evaluateAll((els) => els.map((e) => e.dataset.id));
+      const want = (await api("/api/v1/tickets?status=open&sort=priority")).tickets.map((t) => t.id);
+      assert(JSON.stringify(order) === JSON.stringify(want), `inbox order ${order}; API's ${want}`);
+      await shot("10-sort-priority");
+      await page.getByTestId("sort").selectOption("updated");
+    });
+
     await check("switching the UI to Chinese", async () => {
+      await page.goto(`${base}/tickets/${encodeURIComponent(openedId)}`);
+      await page.getByTestId("ticket-view").waitFor();
       await page.getByTestId("language").first().selectOption("zh-CN");
       await page.getByRole("heading", { name: "收件箱" }).waitFor();
       await page.getByTestId("status-solved").getByText("已解决").waitFor();
       await page.getByTestId("context-panel").getByText("法国").waitFor();
       await page.getByTestId("decline-reason").getByText("卡内余额不足").waitFor();
+      await page.getByTestId("tag-editor").getByText("标签", { exact: true }).waitFor();
+      await page.getByTestId("assignee-select").locator("option", { hasText: "未分配" }).waitFor({ state: "attached" });
+      await page.getByTestId("filter-assignee").locator("option", { hasText: "任何人" }).waitFor({ state: "attached" });
+      await page.getByTestId("local-time").first().getByText("当地时间").waitFor();
       const lang = await page.evaluate(() => document.documentElement.lang);
       assert(lang === "zh-CN", `<html lang> = ${lang}`);
       await shot("06-chinese");
@@ -342,6 +458,87 @@ async function main() {
       await page.goto(base + "/");
       await page.getByText("Your session has ended").waitFor();
       await shot("07-session-ended");
+    });
+
+    // Cloud mode in the real browser, with Cognito faked by request interception: there is no
+    // user pool here. The "ID token" is a local-runtime token, which carries the same email
+    // and custom:merchant_id claims, so the real API accepts it.
+    await check("cloud mode: hosted UI sign-in (code + PKCE), ID token as bearer, sign-out via /logout", async () => {
+      const authority = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_E2E";
+      const domain = "https://borderdesk-e2e.auth.eu-central-1.amazoncognito.com";
+      const cloud = await context.newPage();
+      cloud.on("pageerror", (e) => pageErrors.push(e.message));
+      const cors = { "access-control-allow-origin": "*" };
+      const seen = { authorize: null, token: null, logout: null, apiAuth: new Set() };
+      try {
+        await cloud.route(`${base}/config.json`, (r) =>
+          r.fulfill({
+            json: {
+              mode: "cognito",
+              apiBaseUrl: base,
+              cognito: { authority, clientId: "e2e-client", domain, redirectUri: `${base}/`, logoutUri: `${base}/` },
+            },
+          }),
+        );
+        await cloud.route(`${authority}/.well-known/openid-configuration`, (r) =>
+          r.fulfill({
+            headers: cors,
+            json: {
+              issuer: authority,
+              authorization_endpoint: `${domain}/oauth2/authorize`,
+              token_endpoint: `${domain}/oauth2/token`,
+              jwks_uri: `${authority}/.well-known/jwks.json`,
+              response_types_supported: ["code"],
+            },
+          }),
+        );
+        await cloud.route(`${domain}/oauth2/authorize**`, (r) => {
+          const u = new URL(r.request().url());
+          seen.authorize = u;
+          return r.fulfill({ status: 302, headers: { location: `${base}/?code=e2e-code&state=${u.searchParams.get("state")}` } });
+        });
+        await cloud.route(`${domain}/oauth2/token`, (r) => {
+          seen.token = new URLSearchParams(r.request().postData() ?? "");
+          return r.fulfill({
+            headers: cors,
+            json: { id_token: token, access_token: "opaque-access-token", refresh_token: "r", token_type: "Bearer", expires_in: 3600 },
+          });
+        });
+        await cloud.route(`${domain}/logout**`, (r) => {
+          seen.logout = new URL(r.request().url());
+          return r.fulfill({ status: 302, headers: { location: seen.logout.searchParams.get("logout_uri") } });
+        });
+        cloud.on("request", (req) => {
+          if (req.url().startsWith(`${base}/api/`)) seen.apiAuth.add(req.headers().authorization ?? "");
+        });
+
+        await cloud.goto(`${base}/tickets/${encodeURIComponent(openedId)}`);
+        await cloud.getByTestId("cloud-sign-in").click();
+        await cloud.getByTestId("ticket-view").waitFor(); // back where the agent started, signed in
+        const q = seen.authorize.searchParams;
+        assert(q.get("response_type") === "code" && q.get("client_id") === "e2e-client", `authorize query ${q}`);
+        assert(q.get("code_challenge_method") === "S256" && /^[\w-]{43}$/.test(q.get("code_challenge") ?? ""), "no PKCE challenge");
+        assert(seen.token?.get("code") === "e2e-code" && (seen.token.get("code_verifier") ?? "").length >= 43, "no code + verifier at the token endpoint");
+        assert(new URL(cloud.url()).search === "", `code left in the address: ${cloud.url()}`);
+        assert([...seen.apiAuth].every((h) => h === `Bearer ${token}`) && seen.apiAuth.size === 1, "API not called with the ID token");
+        const stored = await cloud.evaluate(() => ({
+          session: Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.")),
+          local: Object.keys(localStorage).filter((k) => k.startsWith("oidc.") || localStorage.getItem(k)?.includes("eyJ")),
+        }));
+        assert(stored.session.some((k) => k.startsWith("oidc.user:")), "user not in sessionStorage");
+        assert(stored.local.length === 0, `tokens or OIDC state in localStorage: ${stored.local}`);
+        await cloud.screenshot({ path: join(shotsDir, "11-cloud-signed-in.png") });
+
+        await cloud.getByTestId("sign-out").click();
+        await cloud.getByTestId("cloud-sign-in").waitFor();
+        assert(seen.logout?.searchParams.get("client_id") === "e2e-client", `logout ${seen.logout}`);
+        assert(seen.logout.searchParams.get("logout_uri") === `${base}/`, `logout_uri ${seen.logout.searchParams.get("logout_uri")}`);
+        const left = await cloud.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")));
+        assert(left.length === 0, "user still in sessionStorage after sign-out");
+        await cloud.screenshot({ path: join(shotsDir, "12-cloud-signed-out.png") });
+      } finally {
+        await cloud.close();
+      }
     });
 
     await check("no uncaught errors in the page", async () => {

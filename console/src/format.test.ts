@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countryName, formatDate, formatMoney, formatRelative } from "./format";
+import { countryName, countryTimeZone, formatDate, formatLocalTime, formatMoney, formatRelative, languageName } from "./format";
 
 // Intl inserts narrow/no-break spaces in some locales; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
@@ -58,5 +58,34 @@ describe("formatDate and countryName", () => {
     expect(countryName("FR", "en")).toBe("France");
     expect(countryName("fr", "zh-CN")).toBe("法国");
     expect(countryName("", "en")).toBe("");
+  });
+});
+
+describe("customer local time", () => {
+  const now = Date.parse("2026-07-01T12:05:00Z"); // summer time in Europe and the US
+  it.each([
+    ["DE", "Europe/Berlin", "de-DE", "14:05"],
+    ["de", "Europe/Berlin", "zh-CN", "14:05"],
+    ["FR", "Europe/Paris", "en", "2:05 PM"],
+    ["GB", "Europe/London", "en", "1:05 PM"],
+    ["US", "America/New_York", "en", "8:05 AM"],
+    ["CN", "Asia/Shanghai", "zh-CN", "20:05"],
+    ["JP", "Asia/Tokyo", "en", "9:05 PM"],
+  ])("%s is %s: %s %s", (country, zone, locale, want) => {
+    expect(countryTimeZone(country)).toBe(zone);
+    expect(plain(formatLocalTime(countryTimeZone(country), locale, now))).toBe(want);
+  });
+
+  it("shows nothing for a country without a zone", () => {
+    expect(countryTimeZone("AQ")).toBeUndefined();
+    expect(countryTimeZone(undefined)).toBeUndefined();
+    expect(formatLocalTime(undefined, "en", now)).toBe("");
+    expect(formatLocalTime("Not/AZone", "en", now)).toBe("");
+  });
+
+  it("names languages in the UI language", () => {
+    expect(languageName("de", "en")).toBe("German");
+    expect(languageName("de", "zh-CN")).toBe("德语");
+    expect(languageName("", "en")).toBe("");
   });
 });

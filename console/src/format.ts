@@ -80,3 +80,98 @@ export function countryName(code: string | undefined, locale: string): string {
     return code;
   }
 }
+
+// Countries to IANA time zones, for "what time is it for this customer". A country that spans
+// several zones (US, CA, BR, MX, RU, AU, ID, KZ, …) is given its capital's zone: the customer's
+// country is all the API knows, and the capital's clock is the best single guess. Countries not
+// listed show no local time rather than a wrong one.
+const countryZones: Record<string, string> = {
+  AE: "Asia/Dubai",
+  AR: "America/Argentina/Buenos_Aires",
+  AT: "Europe/Vienna",
+  AU: "Australia/Sydney", // Canberra
+  BE: "Europe/Brussels",
+  BG: "Europe/Sofia",
+  BR: "America/Sao_Paulo", // Brasília
+  CA: "America/Toronto", // Ottawa
+  CH: "Europe/Zurich",
+  CL: "America/Santiago",
+  CN: "Asia/Shanghai",
+  CO: "America/Bogota",
+  CY: "Asia/Nicosia",
+  CZ: "Europe/Prague",
+  DE: "Europe/Berlin",
+  DK: "Europe/Copenhagen",
+  EE: "Europe/Tallinn",
+  EG: "Africa/Cairo",
+  ES: "Europe/Madrid",
+  FI: "Europe/Helsinki",
+  FR: "Europe/Paris",
+  GB: "Europe/London",
+  GR: "Europe/Athens",
+  HK: "Asia/Hong_Kong",
+  HR: "Europe/Zagreb",
+  HU: "Europe/Budapest",
+  ID: "Asia/Jakarta",
+  IE: "Europe/Dublin",
+  IL: "Asia/Jerusalem",
+  IN: "Asia/Kolkata",
+  IS: "Atlantic/Reykjavik",
+  IT: "Europe/Rome",
+  JP: "Asia/Tokyo",
+  KR: "Asia/Seoul",
+  KZ: "Asia/Almaty", // Astana keeps the same offset
+  LT: "Europe/Vilnius",
+  LU: "Europe/Luxembourg",
+  LV: "Europe/Riga",
+  MT: "Europe/Malta",
+  MX: "America/Mexico_City",
+  MY: "Asia/Kuala_Lumpur",
+  NG: "Africa/Lagos",
+  NL: "Europe/Amsterdam",
+  NO: "Europe/Oslo",
+  NZ: "Pacific/Auckland",
+  PH: "Asia/Manila",
+  PL: "Europe/Warsaw",
+  PT: "Europe/Lisbon",
+  RO: "Europe/Bucharest",
+  RS: "Europe/Belgrade",
+  RU: "Europe/Moscow",
+  SA: "Asia/Riyadh",
+  SE: "Europe/Stockholm",
+  SG: "Asia/Singapore",
+  SI: "Europe/Ljubljana",
+  SK: "Europe/Bratislava",
+  TH: "Asia/Bangkok",
+  TR: "Europe/Istanbul",
+  TW: "Asia/Taipei",
+  UA: "Europe/Kyiv",
+  US: "America/New_York", // Washington, D.C.
+  VN: "Asia/Ho_Chi_Minh",
+  ZA: "Africa/Johannesburg",
+};
+
+/** countryTimeZone is the IANA zone for an ISO 3166-1 alpha-2 code, or undefined. */
+export function countryTimeZone(country: string | undefined): string | undefined {
+  return country ? countryZones[country.toUpperCase()] : undefined;
+}
+
+/** formatLocalTime is the wall-clock time in zone, the way the agent's locale writes it: 14:05, 2:05 PM. */
+export function formatLocalTime(zone: string | undefined, locale: string, now = Date.now()): string {
+  if (!zone) return "";
+  try {
+    return new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", timeZone: zone }).format(now);
+  } catch {
+    return ""; // a zone this browser's Intl does not know
+  }
+}
+
+/** languageName turns "de" into "German" / "德语"; unknown tags stay as they are. */
+export function languageName(tag: string | undefined, locale: string): string {
+  if (!tag) return "";
+  try {
+    return new Intl.DisplayNames([locale], { type: "language" }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}

@@ -1,5 +1,15 @@
 import { ApiError, errorFromResponse } from "./errors";
-import type { EntryView, Me, TicketDetail, TicketFilter, TicketList, TicketStatus, TicketSummary } from "./types";
+import type {
+  AgentList,
+  EntryView,
+  Me,
+  TicketDetail,
+  TicketFilter,
+  TicketList,
+  TicketStatus,
+  TicketSummary,
+  TicketUpdate,
+} from "./types";
 
 export interface ClientOptions {
   baseUrl?: string;
@@ -24,13 +34,23 @@ export class ApiClient {
     return this.call<Me>("GET", "/me", undefined, signal);
   }
 
+  listAgents(signal?: AbortSignal) {
+    return this.call<AgentList>("GET", "/agents", undefined, signal);
+  }
+
+  /** listTickets reads one page of the inbox. A search (f.q) is one page: it takes no cursor. */
   listTickets(f: TicketFilter, cursor?: string, limit?: number, signal?: AbortSignal) {
     const q = new URLSearchParams();
+    const search = f.q?.trim();
+    if (search) q.set("q", search);
     if (f.status) q.set("status", f.status);
     if (f.category) q.set("category", f.category);
     if (f.priority) q.set("priority", f.priority);
+    if (f.assignee) q.set("assignee", f.assignee);
+    if (f.language) q.set("language", f.language);
+    if (f.sort) q.set("sort", f.sort);
     if (limit) q.set("limit", String(limit));
-    if (cursor) q.set("cursor", cursor);
+    if (cursor && !search) q.set("cursor", cursor);
     const qs = q.toString();
     return this.call<TicketList>("GET", "/tickets" + (qs ? "?" + qs : ""), undefined, signal);
   }
@@ -39,8 +59,13 @@ export class ApiClient {
     return this.call<TicketDetail>("GET", `/tickets/${encodeURIComponent(id)}`, undefined, signal);
   }
 
+  /** updateTicket changes status, assignee and/or tags; each change adds a timeline line. */
+  updateTicket(id: string, change: TicketUpdate) {
+    return this.call<TicketSummary>("PATCH", `/tickets/${encodeURIComponent(id)}`, change);
+  }
+
   setStatus(id: string, status: TicketStatus) {
-    return this.call<TicketSummary>("PATCH", `/tickets/${encodeURIComponent(id)}`, { status });
+    return this.updateTicket(id, { status });
   }
 
   addMessage(id: string, kind: "reply" | "note", body: string) {

@@ -50,7 +50,14 @@ export interface TicketSummary {
   priority: Priority;
   customer: Customer;
   order_id?: string;
+  /** The assigned agent's email. */
   assignee?: string;
+  /** The customer's language (BCP 47), told or guessed from the country. */
+  language?: string;
+  /** Lower-case, sorted, unique. */
+  tags: string[];
+  /** The caller has not opened the ticket since its last activity (lists only). */
+  unread: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -122,8 +129,42 @@ export interface TicketDetail extends TicketSummary {
   messages: EntryView[];
 }
 
+export type Sort = "updated" | "oldest" | "priority";
+export const sorts: Sort[] = ["updated", "oldest", "priority"];
+
+/** The customer languages the inbox filters by; the API takes any BCP 47 tag. */
+export const customerLanguages = ["de", "en", "fr", "es", "it", "nl", "pl", "zh-CN", "ja"];
+
 export interface TicketFilter {
   status?: TicketStatus | "";
   category?: Category | "";
   priority?: Priority | "";
+  /** "me", "none" (unassigned), an agent's email, or "" for anyone. */
+  assignee?: string;
+  /** A BCP 47 tag, or "" for any. */
+  language?: string;
+  /** "" is the API's default, updated. */
+  sort?: Sort | "";
+  /** Order number, customer email, tracking number or payment id: one page, no cursor. */
+  q?: string;
+}
+
+export interface Agent {
+  email: string;
+  name: string;
+  role: string;
+  language?: string;
+}
+
+export interface AgentList {
+  agents: Agent[];
+}
+
+/** The body of PATCH /tickets/{id}: absent fields stay as they are. */
+export interface TicketUpdate {
+  status?: TicketStatus;
+  /** An agent's email; "" unassigns. */
+  assignee?: string;
+  /** Replaces the tags. */
+  tags?: string[];
 }

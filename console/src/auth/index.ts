@@ -2,14 +2,13 @@
 // particular identity provider:
 //
 //   - "local" (default): LocalAuth, POST /dev/login with a seeded agent's email (make dev).
-//   - "oidc" (cloud, to do): an OIDCAuth for Cognito's hosted UI using the authorization-code
-//     flow with PKCE. It would implement the same interface: beginSignIn() redirects to the
-//     authorize endpoint with a code_challenge; restore() finishes the redirect (exchanges
-//     ?code= with the stored code_verifier at the token endpoint) or restores the session;
-//     token() returns the access token, refreshing it when near expiry; signOut() clears the
-//     session and visits the logout endpoint. The token stays in memory + sessionStorage, as
-//     here. Wire it in createAuthenticator below; SignIn shows its button for mode "oidc".
+//   - "cognito" (cloud): CognitoAuth, Cognito's hosted UI with the authorization-code flow and
+//     PKCE (oidc-client-ts); the ID token is the bearer.
+//   - "invalid": a /config.json the console cannot use; MisconfiguredAuth says why.
+//
+// Tokens stay in memory and sessionStorage, never localStorage.
 import type { AuthConfig } from "../config";
+import { CognitoAuth } from "./cognito";
 import { LocalAuth } from "./local";
 import { SessionStore, type Session } from "./session";
 
@@ -20,14 +19,18 @@ export interface Authenticator {
   restore(): Promise<Session | null>;
   /** token is the bearer token for API calls, or null when signed out. */
   token(): string | null;
+  /** expire drops the session because the API refused it (401); the page stays to say so. */
+  expire(): void;
+  /** signOut is the agent signing out; with a hosted sign-in it also ends that session. */
   signOut(): void;
 }
 
-/** UnavailableAuth stands in for a sign-in method this build does not have yet. */
-export class UnavailableAuth implements Authenticator {
+/** MisconfiguredAuth stands in when /config.json asks for something the console cannot do. */
+export class MisconfiguredAuth implements Authenticator {
+  readonly mode = "invalid" as const;
   constructor(
-    readonly mode: AuthConfig["mode"],
-    readonly sessions: SessionStore,
+    readonly problem: string,
+    readonly sessions: SessionStore = new SessionStore(null),
   ) {}
   async restore() {
     return null;
@@ -35,19 +38,25 @@ export class UnavailableAuth implements Authenticator {
   token() {
     return null;
   }
+  expire() {
+    this.sessions.clear();
+  }
   signOut() {
     this.sessions.clear();
   }
 }
 
-export function createAuthenticator(cfg: AuthConfig, apiBase: string, sessions = new SessionStore()): Authenticator {
+export function createAuthenticator(cfg: AuthConfig, apiBase: string): Authenticator {
   switch (cfg.mode) {
     case "local":
-      return new LocalAuth(sessions, apiBase);
-    case "oidc":
-      return new UnavailableAuth("oidc", sessions);
+      return new LocalAuth(new SessionStore(), apiBase);
+    case "cognito":
+      return new CognitoAuth(cfg);
+    case "invalid":
+      return new MisconfiguredAuth(cfg.problem);
   }
 }
 
+export { CognitoAuth, cognitoLogoutUrl } from "./cognito";
 export { LocalAuth, seededAgents } from "./local";
 export { SessionStore, type Session } from "./session";

@@ -49,6 +49,10 @@ export class LocalAuth implements Authenticator {
     return this.sessions.get()?.token ?? null;
   }
 
+  expire(): void {
+    this.sessions.clear();
+  }
+
   signOut(): void {
     this.sessions.clear();
   }

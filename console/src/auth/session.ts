@@ -1,5 +1,7 @@
 // The signed-in session lives in memory and in sessionStorage: it survives a reload of the tab
 // but not closing it, and it is never shared with other tabs or written to localStorage.
+// (CognitoAuth keeps its copy in oidc-client-ts's user store, also sessionStorage, and gives
+// its SessionStore no storage: one stored copy of the tokens, not two.)
 
 export interface Session {
   token: string;
@@ -23,7 +25,12 @@ export class SessionStore {
   private current: Session | null = null;
   private listeners = new Set<(s: Session | null) => void>();
 
-  constructor(private storage: Storage | undefined = tabStorage()) {}
+  private storage: Storage | undefined;
+
+  /** storage null keeps the session in memory only. */
+  constructor(storage: Storage | null | undefined = tabStorage()) {
+    this.storage = storage ?? undefined;
+  }
 
   get(): Session | null {
     if (this.current && this.current.expiresAt && this.current.expiresAt <= Date.now()) {
@@ -77,15 +84,20 @@ export class SessionStore {
   }
 }
 
-/** sessionFromToken reads the (unverified) JWT claims the console displays: email and expiry. */
+/**
+ * sessionFromToken reads the (unverified) JWT claims the console displays: email, merchant
+ * (Cognito's custom:merchant_id) and expiry. The API verifies the token; this only reads it.
+ */
 export function sessionFromToken(token: string, extra: Partial<Session> = {}): Session {
   const s: Session = { token, ...extra };
   try {
     const part = token.split(".")[1] ?? "";
     const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
-    const claims = JSON.parse(json) as { exp?: number; email?: string };
+    const claims = JSON.parse(json) as { exp?: number; email?: string; "custom:merchant_id"?: string };
     if (typeof claims.exp === "number") s.expiresAt = claims.exp * 1000;
     if (!s.email && typeof claims.email === "string") s.email = claims.email;
+    const merchant = claims["custom:merchant_id"];
+    if (!s.merchantId && typeof merchant === "string") s.merchantId = merchant;
   } catch {
     // Not a JWT the console can read; the API still decides whether it is valid.
   }

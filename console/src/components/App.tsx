@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { ApiClient } from "../api/client";
-import type { Me, TicketSummary } from "../api/types";
+import type { Agent, Me, TicketSummary } from "../api/types";
 import type { Authenticator, Session } from "../auth";
 import { LanguageSwitch, matchLocale, storedLocale, useI18n } from "../i18n";
 import { Inbox } from "./Inbox";
@@ -28,7 +28,7 @@ export function App({ auth, apiBase = "" }: { auth: Authenticator; apiBase?: str
         token: () => auth.token(),
         onUnauthorized: () => {
           if (auth.token()) setEnded(true);
-          auth.signOut();
+          auth.expire();
         },
       }),
     [auth, apiBase],
@@ -55,6 +55,7 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
   const [openId, setOpenId] = useState<string | null>(() => ticketFromPath(location.pathname));
   const [replySignal, setReplySignal] = useState(0);
   const [changed, setChanged] = useState<TicketSummary | null>(null);
+  const [agents, setAgents] = useState<Agent[]>([]);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -69,8 +70,16 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
       .catch(() => {
         /* the header falls back to the session's email; a 401 has already signed out */
       });
+    // The merchant's agents, for the assignee filter and for assigning. Without them the
+    // console still works: "Me", "Unassigned" and emails stand in.
+    api
+      .listAgents(ac.signal)
+      .then((l) => setAgents(l.agents ?? []))
+      .catch(() => {});
     return () => ac.abort();
   }, [api, setLocale]);
+
+  const myEmail = me?.email ?? session.email ?? "";
 
   useEffect(() => {
     const onPop = () => setOpenId(ticketFromPath(location.pathname));
@@ -115,9 +124,17 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
         </div>
       </header>
       <div class="workspace">
-        <Inbox api={api} openId={openId} onOpen={open} onReply={reply} changed={changed} />
+        <Inbox api={api} openId={openId} onOpen={open} onReply={reply} changed={changed} agents={agents} me={myEmail} />
         {openId ? (
-          <TicketView api={api} id={openId} onClose={close} onChanged={setChanged} replySignal={replySignal} />
+          <TicketView
+            api={api}
+            id={openId}
+            onClose={close}
+            onChanged={setChanged}
+            replySignal={replySignal}
+            agents={agents}
+            me={myEmail}
+          />
         ) : (
           <section class="ticket">
             <StateMessage kind="empty" title={t("ticket.none")} hint={t("ticket.noneHint")} />

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from "preact";
 import type { TicketDetail } from "../api/types";
-import { countryName, formatDate, formatDateTime, formatMoney, formatRelative } from "../format";
+import { countryName, countryTimeZone, formatDate, formatDateTime, formatLocalTime, formatMoney, formatRelative, languageName } from "../format";
 import { useI18n } from "../i18n";
 import { carrierName, declineReason, humanize, paymentStatus, shipmentStatus } from "../i18n/labels";
+import { useNow } from "./ui";
 
 function Field(props: { label: string; children: ComponentChildren; testid?: string }) {
   return (
@@ -30,6 +31,9 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
   const p = context.payment;
   const s = context.shipment;
   const orderID = context.order?.id ?? ticket.order_id;
+  useNow(); // a render each minute, so the local time moves on
+  const zone = countryTimeZone(customer?.country);
+  const localTime = formatLocalTime(zone, locale);
   const checkpoints = s ? [...s.checkpoints].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, 4) : [];
 
   return (
@@ -51,6 +55,12 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
               {countryName(customer.country, locale)} ({customer.country.toUpperCase()})
             </Field>
           )}
+          {localTime && (
+            <Field label={t("context.localTime")} testid="customer-local-time">
+              <span title={zone}>{localTime}</span>
+            </Field>
+          )}
+          {ticket.language && <Field label={t("context.language")}>{languageName(ticket.language, locale)}</Field>}
         </dl>
       </Card>
 

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import type { TicketFilter, TicketList } from "../api/types";
 import { I18nProvider } from "../i18n";
@@ -119,10 +119,11 @@ describe("Inbox loading, filters and refresh", () => {
     );
     await screen.findAllByTestId("ticket-row");
     fireEvent.change(screen.getByTestId("filter-category"), { target: { value: "chargeback" } });
-    await waitFor(() => expect(api.listTickets).toHaveBeenLastCalledWith({ status: "open", category: "chargeback", priority: "" }, undefined, 25));
+    const want = { status: "open", category: "chargeback", priority: "", assignee: "", language: "", sort: "", q: "" };
+    await waitFor(() => expect(api.listTickets).toHaveBeenLastCalledWith(want, undefined, 25));
     fireEvent.click(await screen.findByTestId("load-more"));
     await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(3));
-    expect(api.listTickets).toHaveBeenLastCalledWith({ status: "open", category: "chargeback", priority: "" }, "p2", 25);
+    expect(api.listTickets).toHaveBeenLastCalledWith(want, "p2", 25);
     expect(screen.queryByTestId("load-more")).toBeNull();
   });
 
@@ -141,5 +142,121 @@ describe("Inbox loading, filters and refresh", () => {
     await screen.findByText("Fresh one");
     expect(screen.getByText("B changed")).toBeTruthy();
     expect(selectedID()).toBe("b");
+  });
+});
+
+describe("Inbox search, filters, unread and local time", () => {
+  it("searches with q, shows only the answer, and the clear button restores the paged list", async () => {
+    const { api } = setup({}, async (f) =>
+      f.q ? { tickets: [ticket("hit", { subject: "Order 10482 declined", order_id: "10482" })] } : { tickets: [ticket("a"), ticket("b")], next_cursor: "p2" },
+    );
+    await screen.findAllByTestId("ticket-row");
+    fireEvent.input(screen.getByTestId("search"), { target: { value: " #10482 " } });
+    fireEvent.click(screen.getByTestId("search-submit"));
+    await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(1));
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "#10482", status: "open" }), undefined, 25);
+    expect(screen.getByText("Order 10482 declined")).toBeTruthy();
+    expect(screen.getByTestId("search-note").textContent).toContain("#10482");
+    expect(screen.queryByTestId("load-more")).toBeNull();
+
+    fireEvent.click(screen.getByTestId("search-clear"));
+    await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(2));
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "" }), undefined, 25);
+    expect((screen.getByTestId("search") as HTMLInputElement).value).toBe("");
+    expect(screen.getByTestId("load-more")).toBeTruthy();
+  });
+
+  it("says so when a search finds nothing", async () => {
+    setup({}, async (f) => (f.q ? { tickets: [] } : { tickets: [ticket("a")] }));
+    await screen.findAllByTestId("ticket-row");
+    fireEvent.input(screen.getByTestId("search"), { target: { value: "nobody@example.com" } });
+    fireEvent.submit(screen.getByTestId("search").closest("form")!);
+    expect((await screen.findByTestId("state-empty")).textContent).toContain("No ticket matches “nobody@example.com”");
+  });
+
+  it("filters by assignee, language and sort", async () => {
+    const agents = [
+      { email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
+      { email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
+    ];
+    const { api } = setup({ agents, me: "anna@demo.test" });
+    await screen.findAllByTestId("ticket-row");
+    const options = [...screen.getByTestId("filter-assignee").querySelectorAll("option")].map((o) => [o.value, o.textContent]);
+    expect(options).toEqual([
+      ["", "Anyone"],
+      ["me", "Me"],
+      ["none", "Unassigned"],
+      ["li.wei@demo.test", "Li Wei"],
+    ]);
+    fireEvent.change(screen.getByTestId("filter-assignee"), { target: { value: "me" } });
+    fireEvent.change(screen.getByTestId("filter-language"), { target: { value: "zh-CN" } });
+    fireEvent.change(screen.getByTestId("sort"), { target: { value: "priority" } });
+    await waitFor(() =>
+      expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ assignee: "me", language: "zh-CN", sort: "priority" }), undefined, 25),
+    );
+    const langs = [...screen.getByTestId("filter-language").querySelectorAll("option")].map((o) => o.value);
+    expect(langs).toEqual(["", "de", "en", "fr", "es", "it", "nl", "pl", "zh-CN", "ja"]);
+  });
+
+  it("marks unread tickets, and the mark goes when the ticket is opened", async () => {
+    const { view, onOpen, api } = setup({}, async () => ({ tickets: [ticket("a", { unread: true }), ticket("b")] }));
+    await screen.findAllByTestId("ticket-row");
+    const row = (id: string) => document.querySelector(`[data-id="${id}"]`)!;
+    expect(row("a").classList.contains("unread")).toBe(true);
+    expect(row("a").querySelector('[data-testid="unread-dot"]')?.getAttribute("aria-label")).toBe("Unread");
+    expect(row("b").classList.contains("unread")).toBe(false);
+    expect(screen.getAllByTestId("unread-dot")).toHaveLength(1);
+
+    fireEvent.click(row("a"));
+    expect(onOpen).toHaveBeenCalledWith("a");
+    // App opens it: the row is read from then on, even after the ticket is closed again.
+    const again = (openId: string | null) =>
+      view.rerender(
+        <I18nProvider initial="en">
+          <Inbox api={api} onOpen={onOpen} refreshMs={0} openId={openId} />
+          <input data-testid="elsewhere" />
+        </I18nProvider>,
+      );
+    again("a");
+    expect(screen.queryAllByTestId("unread-dot")).toHaveLength(0);
+    expect(row("a").classList.contains("unread")).toBe(false);
+    again(null);
+    expect(screen.queryAllByTestId("unread-dot")).toHaveLength(0);
+  });
+
+  it("shows tags as chips and the assignee by name", async () => {
+    setup({ agents: [{ email: "li.wei@demo.test", name: "Li Wei", role: "agent" }], me: "anna@demo.test" }, async () => ({
+      tickets: [ticket("a", { tags: ["refund", "vip"], assignee: "li.wei@demo.test" }), ticket("b", { assignee: "anna@demo.test" })],
+    }));
+    await screen.findAllByTestId("ticket-row");
+    expect(screen.getAllByTestId("row-tag").map((e) => e.textContent)).toEqual(["refund", "vip"]);
+    expect(screen.getAllByTestId("row-assignee").map((e) => e.textContent)).toEqual(["Li Wei", "Me"]);
+  });
+});
+
+describe("Inbox customer local time", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each([
+    ["en", "2:05 PM local"],
+    ["zh-CN", "当地时间 14:05"],
+  ] as const)("shows a German customer's time in %s", async (locale, want) => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-01-15T13:05:00Z")); // 14:05 in Berlin (CET)
+    render(
+      <I18nProvider initial={locale}>
+        <Inbox
+          api={fakeApi(async () => ({ tickets: [ticket("de", { customer: { email: "k@example.de", country: "DE" } }), ticket("xx", { customer: { country: "AQ" } })] }))}
+          onOpen={() => {}}
+          refreshMs={0}
+        />
+      </I18nProvider>,
+    );
+    await screen.findAllByTestId("ticket-row");
+    const times = screen.getAllByTestId("local-time");
+    expect(times).toHaveLength(1); // no zone for Antarctica: no time rather than a wrong one
+    expect(times[0].textContent!.replace(/[\u00a0\u202f]/g, " ")).toBe(` · ${want}`);
   });
 });

@@ -1,9 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../api/client";
-import { categories, priorities, statuses, type TicketFilter, type TicketSummary } from "../api/types";
-import { countryName, formatDateTime, formatRelative } from "../format";
+import {
+  categories,
+  customerLanguages,
+  priorities,
+  sorts,
+  statuses,
+  type Agent,
+  type TicketFilter,
+  type TicketSummary,
+} from "../api/types";
+import { countryName, countryTimeZone, formatDateTime, formatLocalTime, formatRelative, languageName } from "../format";
 import { useI18n } from "../i18n";
-import { CategoryBadge, errorText, isTyping, PriorityBadge, StateMessage, StatusBadge } from "./ui";
+import { agentName, CategoryBadge, errorText, isTyping, PriorityBadge, StateMessage, StatusBadge, useNow } from "./ui";
 
 export interface InboxProps {
   api: ApiClient;
@@ -17,11 +26,15 @@ export interface InboxProps {
   refreshMs?: number;
   pageSize?: number;
   initialFilter?: TicketFilter;
+  /** The merchant's agents, for the assignee filter and names. */
+  agents?: Agent[];
+  /** The signed-in agent's email. */
+  me?: string;
 }
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "error"; error: unknown };
 
-export const defaultFilter: TicketFilter = { status: "open", category: "", priority: "" };
+export const defaultFilter: TicketFilter = { status: "open", category: "", priority: "", assignee: "", language: "", sort: "", q: "" };
 
 function uniqueByID(list: TicketSummary[]): TicketSummary[] {
   const seen = new Set<string>();
@@ -36,9 +49,15 @@ export function nextIndex(current: number, step: 1 | -1, n: number): number {
 }
 
 export function Inbox(props: InboxProps) {
-  const { api, onOpen, onReply, openId, refreshMs = 10_000, pageSize = 25 } = props;
+  const { api, onOpen, onReply, openId, refreshMs = 10_000, pageSize = 25, agents = [], me = "" } = props;
   const { t, locale } = useI18n();
-  const [filter, setFilter] = useState<TicketFilter>(props.initialFilter ?? defaultFilter);
+  useNow(); // a render each minute, so local times move on between refreshes
+  const now = Date.now();
+  const [filter, setFilter] = useState<TicketFilter>({ ...defaultFilter, ...props.initialFilter });
+  const [query, setQuery] = useState(filter.q ?? "");
+  // When the agent opened each ticket here, by its updated_at then: the row is read until the
+  // ticket has newer activity, whatever a refresh that was already under way says.
+  const [seen, setSeen] = useState<Record<string, string>>({});
   const [tickets, setTickets] = useState<TicketSummary[]>([]);
   const [next, setNext] = useState<string | undefined>();
   const [load, setLoad] = useState<Load>({ state: "loading" });
@@ -148,6 +167,15 @@ export function Inbox(props: InboxProps) {
     if (openId) setSelected(openId);
   }, [openId]);
 
+  // Opening a ticket reads it (the API marks it read on GET).
+  useEffect(() => {
+    if (!openId) return;
+    const row = live.current.tickets.find((x) => x.id === openId);
+    if (row && seen[openId] !== row.updated_at) setSeen((m) => ({ ...m, [openId]: row.updated_at }));
+  }, [openId, tickets, seen]);
+
+  const isUnread = (x: TicketSummary) => x.unread && x.id !== openId && !(seen[x.id] && Date.parse(x.updated_at) <= Date.parse(seen[x.id]));
+
   // Keyboard: j/k move the selection, Enter opens it, r replies on the open ticket.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -185,7 +213,12 @@ export function Inbox(props: InboxProps) {
   const set = (key: keyof TicketFilter) => (e: Event) =>
     setFilter((f) => ({ ...f, [key]: (e.currentTarget as HTMLSelectElement).value }));
 
-  const narrowed = Boolean(filter.category || filter.priority);
+  const search = (q: string) => {
+    setQuery(q);
+    setFilter((f) => (f.q === q.trim() ? f : { ...f, q: q.trim() }));
+  };
+
+  const narrowed = Boolean(filter.category || filter.priority || filter.assignee || filter.language);
   let body;
   if (load.state === "loading") {
     body = <StateMessage kind="loading" title={t("inbox.loading")} />;
@@ -193,6 +226,8 @@ export function Inbox(props: InboxProps) {
     body = (
       <StateMessage kind="error" title={t("inbox.error", { message: errorText(load.error, t) })} onRetry={() => loadFirst(filter)} />
     );
+  } else if (tickets.length === 0 && filter.q) {
+    body = <StateMessage kind="empty" title={t("inbox.noMatch", { q: filter.q })} hint={t("inbox.noMatchHint")} />;
   } else if (tickets.length === 0) {
     body = (
       <StateMessage
@@ -211,36 +246,69 @@ export function Inbox(props: InboxProps) {
     body = (
       <>
         <ul class="ticket-list" role="listbox" aria-label={t("inbox.title")} ref={listRef} data-testid="ticket-list">
-          {tickets.map((x) => (
-            <li
-              key={x.id}
-              role="option"
-              data-id={x.id}
-              data-testid="ticket-row"
-              aria-selected={x.id === selected}
-              class={`ticket-row${x.id === selected ? " selected" : ""}${x.id === openId ? " open" : ""}`}
-              onClick={() => {
-                setSelected(x.id);
-                onOpen(x.id);
-              }}
-            >
-              <div class="row-top">
-                <PriorityBadge priority={x.priority} />
-                <CategoryBadge category={x.category} />
-                <time class="row-time" dateTime={x.updated_at} title={formatDateTime(x.updated_at, locale)}>
-                  {formatRelative(x.updated_at, locale)}
-                </time>
-              </div>
-              <div class="row-subject">{x.subject}</div>
-              <div class="row-bottom">
-                <span class="row-customer">
-                  {x.customer?.email || x.customer?.name || t("inbox.unknownCustomer")}
-                  {x.customer?.country && <span class="row-country"> · {countryName(x.customer.country, locale)}</span>}
-                </span>
-                {x.status !== filter.status && <StatusBadge status={x.status} />}
-              </div>
-            </li>
-          ))}
+          {tickets.map((x) => {
+            const unread = isUnread(x);
+            const localTime = formatLocalTime(countryTimeZone(x.customer?.country), locale, now);
+            const tags = x.tags ?? [];
+            return (
+              <li
+                key={x.id}
+                role="option"
+                data-id={x.id}
+                data-testid="ticket-row"
+                data-unread={unread ? "true" : undefined}
+                aria-selected={x.id === selected}
+                class={`ticket-row${x.id === selected ? " selected" : ""}${x.id === openId ? " open" : ""}${unread ? " unread" : ""}`}
+                onClick={() => {
+                  setSelected(x.id);
+                  onOpen(x.id);
+                }}
+              >
+                <div class="row-top">
+                  <PriorityBadge priority={x.priority} />
+                  <CategoryBadge category={x.category} />
+                  <time class="row-time" dateTime={x.updated_at} title={formatDateTime(x.updated_at, locale)}>
+                    {formatRelative(x.updated_at, locale, now)}
+                  </time>
+                </div>
+                <div class="row-subject">
+                  {unread && (
+                    <span class="unread-dot" data-testid="unread-dot" role="img" aria-label={t("inbox.unread")} title={t("inbox.unread")} />
+                  )}
+                  {x.subject}
+                </div>
+                <div class="row-bottom">
+                  <span class="row-customer">
+                    {x.customer?.email || x.customer?.name || t("inbox.unknownCustomer")}
+                    {x.customer?.country && <span class="row-country"> · {countryName(x.customer.country, locale)}</span>}
+                    {localTime && (
+                      <span class="row-local-time" data-testid="local-time">
+                        {" · "}
+                        {t("inbox.localTime", { time: localTime })}
+                      </span>
+                    )}
+                  </span>
+                  {x.status !== filter.status && <StatusBadge status={x.status} />}
+                </div>
+                {(tags.length > 0 || x.assignee) && (
+                  <div class="row-meta">
+                    <span class="tags">
+                      {tags.map((tag) => (
+                        <span key={tag} class="tag" data-testid="row-tag">
+                          {tag}
+                        </span>
+                      ))}
+                    </span>
+                    {x.assignee && (
+                      <span class="row-assignee" data-testid="row-assignee" title={t("inbox.assignedTo", { name: x.assignee })}>
+                        {x.assignee === me ? t("filter.me") : agentName(x.assignee, agents)}
+                      </span>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
         </ul>
         <div class="list-foot">
           {moreError != null && <p class="error-text" role="alert">{t("inbox.error", { message: errorText(moreError, t) })}</p>}
@@ -261,6 +329,50 @@ export function Inbox(props: InboxProps) {
         <h2>{t("inbox.title")}</h2>
         <span class="muted small shortcuts">{t("inbox.shortcuts")}</span>
       </div>
+      <form
+        class="search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          search(query);
+        }}
+      >
+        <input
+          type="search"
+          data-testid="search"
+          aria-label={t("search.label")}
+          placeholder={t("search.placeholder")}
+          value={query}
+          maxLength={200}
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              e.preventDefault();
+              search("");
+            }
+          }}
+        />
+        {(query || filter.q) && (
+          <button
+            type="button"
+            class="icon-btn small"
+            data-testid="search-clear"
+            aria-label={t("search.clear")}
+            title={t("search.clear")}
+            onClick={() => search("")}
+          >
+            ×
+          </button>
+        )}
+        <button type="submit" class="btn" data-testid="search-submit">
+          {t("search.submit")}
+        </button>
+      </form>
+      {filter.q && (
+        <p class="search-note muted small" data-testid="search-note">
+          {t("inbox.searchResults", { q: filter.q })}
+        </p>
+      )}
       <div class="filters">
         <label>
           <span>{t("filter.status")}</span>
@@ -291,6 +403,42 @@ export function Inbox(props: InboxProps) {
             {priorities.map((p) => (
               <option key={p} value={p}>
                 {t(`priority.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t("filter.assignee")}</span>
+          <select data-testid="filter-assignee" value={filter.assignee} onChange={set("assignee")}>
+            <option value="">{t("filter.anyone")}</option>
+            <option value="me">{t("filter.me")}</option>
+            <option value="none">{t("filter.unassigned")}</option>
+            {agents
+              .filter((a) => a.email !== me)
+              .map((a) => (
+                <option key={a.email} value={a.email}>
+                  {a.name || a.email}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          <span>{t("filter.language")}</span>
+          <select data-testid="filter-language" value={filter.language} onChange={set("language")}>
+            <option value="">{t("filter.anyLanguage")}</option>
+            {customerLanguages.map((l) => (
+              <option key={l} value={l}>
+                {languageName(l, locale)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t("filter.sort")}</span>
+          <select data-testid="sort" value={filter.sort || "updated"} onChange={set("sort")}>
+            {sorts.map((s) => (
+              <option key={s} value={s}>
+                {t(`sort.${s}`)}
               </option>
             ))}
           </select>

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../api/errors";
-import { LocalAuth, seededAgents, type Authenticator } from "../auth";
+import { CognitoAuth, LocalAuth, MisconfiguredAuth, seededAgents, type Authenticator } from "../auth";
 import { LanguageSwitch, useI18n } from "../i18n";
 import { errorText, Rich } from "./ui";
 
@@ -94,8 +94,12 @@ export function SignIn({ auth, notice }: { auth: Authenticator; notice?: string 
               </div>
             </form>
           </>
+        ) : auth instanceof CognitoAuth ? (
+          <CloudSignIn auth={auth} onError={setError} />
         ) : (
-          <p class="error-text">{t("signIn.oidcUnavailable")}</p>
+          <p class="error-text" role="alert" data-testid="config-error">
+            {t("signIn.configError", { message: auth instanceof MisconfiguredAuth ? auth.problem : auth.mode })}
+          </p>
         )}
         {error && (
           <p class="error-text" role="alert" data-testid="signin-error">
@@ -104,5 +108,39 @@ export function SignIn({ auth, notice }: { auth: Authenticator; notice?: string 
         )}
       </div>
     </main>
+  );
+}
+
+/** CloudSignIn is one button to Cognito's hosted UI, and what went wrong on the way back. */
+function CloudSignIn({ auth, onError }: { auth: CognitoAuth; onError: (msg: string) => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const failed = auth.callbackError;
+
+  async function go() {
+    setBusy(true);
+    onError("");
+    try {
+      await auth.beginSignIn(); // resolves only if the browser stays: the page is leaving
+    } catch (e) {
+      onError(t("signIn.failed", { message: errorText(e, t) }));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <p class="muted">{t("signIn.cloudHint")}</p>
+      {failed && (
+        <p class="error-text" role="alert" data-testid="callback-error">
+          {t("signIn.callbackFailed", { message: failed })}
+        </p>
+      )}
+      <div class="signin-form">
+        <button type="button" class="btn primary" data-testid="cloud-sign-in" disabled={busy} onClick={go}>
+          {busy ? t("signIn.redirecting") : t("signIn.cloudSubmit")}
+        </button>
+      </div>
+    </>
   );
 }

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../api/client";
-import { statuses, type TicketDetail, type TicketStatus, type TicketSummary } from "../api/types";
+import { statuses, type Agent, type TicketDetail, type TicketStatus, type TicketSummary, type TicketUpdate } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
 import { useI18n } from "../i18n";
 import { Composer, type MessageKind } from "./Composer";
 import { ContextPanel } from "./ContextPanel";
 import { Thread } from "./Thread";
-import { CategoryBadge, errorText, PriorityBadge, StateMessage } from "./ui";
+import { agentName, CategoryBadge, errorText, PriorityBadge, StateMessage } from "./ui";
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "notfound" } | { state: "error"; error: unknown };
 
@@ -18,14 +18,34 @@ export interface TicketViewProps {
   /** Bumped by the "r" shortcut: focus the reply box. */
   replySignal: number;
   refreshMs?: number;
+  /** The merchant's agents, to assign to. */
+  agents?: Agent[];
+  /** The signed-in agent's email, for "Assign to me". */
+  me?: string;
 }
 
-export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs = 10_000 }: TicketViewProps) {
+/** The API's tag rules (functions/api/handlers.go), checked here to say so before sending. */
+export const maxTags = 10;
+const maxTagLen = 32;
+
+/** tagProblem says what is wrong with a tag the agent typed, or "" when it is fine. */
+export function tagProblem(tag: string): "" | "invalid" {
+  const s = tag.trim();
+  return s.length === 0 || [...s].length > maxTagLen || /[,;<>"\n]/.test(s) ? "invalid" : "";
+}
+
+type MetaError = { what: "assignee" | "tags"; error: unknown } | null;
+
+export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs = 10_000, agents = [], me = "" }: TicketViewProps) {
   const { t, locale } = useI18n();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [statusBusy, setStatusBusy] = useState<TicketStatus | null>(null);
   const [statusError, setStatusError] = useState<unknown>(null);
+  const [metaBusy, setMetaBusy] = useState(false);
+  const [metaError, setMetaError] = useState<MetaError>(null);
+  const [tagText, setTagText] = useState("");
+  const [tagHint, setTagHint] = useState("");
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const current = useRef(id);
@@ -38,6 +58,9 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
         setLoad({ state: "loading" });
         setDetail(null);
         setStatusError(null);
+        setMetaError(null);
+        setTagHint("");
+        setTagText("");
         stickToBottom.current = true;
       }
       try {
@@ -81,21 +104,67 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
     fetchDetail(true);
   }
 
+  /** applied shows a PATCH's answer: the header at once, the new timeline line on a re-read. */
+  function applied(sum: TicketSummary) {
+    stickToBottom.current = true;
+    setDetail((d) => (d && d.id === sum.id ? { ...d, ...sum } : d));
+    onChanged(sum);
+    fetchDetail(true);
+  }
+
   async function changeStatus(s: TicketStatus) {
     if (!detail || s === detail.status || statusBusy) return;
     setStatusBusy(s);
     setStatusError(null);
     try {
-      const sum = await api.setStatus(id, s);
-      stickToBottom.current = true;
-      setDetail((d) => (d && d.id === id ? { ...d, ...sum } : d));
-      onChanged(sum);
-      fetchDetail(true);
+      applied(await api.setStatus(id, s));
     } catch (e) {
       setStatusError(e);
     } finally {
       setStatusBusy(null);
     }
+  }
+
+  /** change sends an assignee or tags change; true when it went through. */
+  async function change(what: "assignee" | "tags", body: TicketUpdate): Promise<boolean> {
+    if (metaBusy) return false;
+    setMetaBusy(true);
+    setMetaError(null);
+    try {
+      applied(await api.updateTicket(id, body));
+      return true;
+    } catch (e) {
+      setMetaError({ what, error: e });
+      return false;
+    } finally {
+      setMetaBusy(false);
+    }
+  }
+
+  function assign(email: string) {
+    if (!detail || (detail.assignee ?? "") === email) return;
+    change("assignee", { assignee: email });
+  }
+
+  async function addTag(e: Event) {
+    e.preventDefault();
+    if (!detail) return;
+    const tag = tagText.trim().toLowerCase();
+    const tags = detail.tags ?? [];
+    if (!tag) return;
+    if (tagProblem(tag)) return setTagHint(t("ticket.tagInvalid"));
+    if (tags.includes(tag)) {
+      setTagText("");
+      return setTagHint("");
+    }
+    if (tags.length >= maxTags) return setTagHint(t("ticket.tagLimit", { max: maxTags }));
+    setTagHint("");
+    if (await change("tags", { tags: [...tags, tag] })) setTagText("");
+  }
+
+  function removeTag(tag: string) {
+    if (!detail) return;
+    change("tags", { tags: (detail.tags ?? []).filter((x) => x !== tag) });
   }
 
   if (load.state === "loading" || (load.state === "ready" && !detail)) {
@@ -129,42 +198,116 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
   }
 
   const d = detail;
+  const tags = d.tags ?? [];
+  const assignee = d.assignee ?? "";
+  const agentLabel = (a: Agent) => (a.email === me ? t("ticket.you", { name: a.name || a.email }) : a.name || a.email);
   return (
     <section class="ticket" data-testid="ticket-view" aria-label={d.subject}>
       <header class="ticket-head">
-        <div class="ticket-title">
-          <div class="badges">
-            <PriorityBadge priority={d.priority} />
-            <CategoryBadge category={d.category} />
+        <div class="ticket-head-main">
+          <div class="ticket-title">
+            <div class="badges">
+              <PriorityBadge priority={d.priority} />
+              <CategoryBadge category={d.category} />
+            </div>
+            <h2 data-testid="ticket-subject">{d.subject}</h2>
+            <p class="muted small">
+              <code>{d.id}</code>
+              {" · "}
+              <time dateTime={d.created_at} title={formatDateTime(d.created_at, locale)}>
+                {t("ticket.created", { when: formatRelative(d.created_at, locale) })}
+              </time>
+            </p>
           </div>
-          <h2 data-testid="ticket-subject">{d.subject}</h2>
-          <p class="muted small">
-            <code>{d.id}</code>
-            {" · "}
-            <time dateTime={d.created_at} title={formatDateTime(d.created_at, locale)}>
-              {t("ticket.created", { when: formatRelative(d.created_at, locale) })}
-            </time>
-          </p>
+          <div class="ticket-actions">
+            <div class="segmented" role="group" aria-label={t("ticket.changeStatus")} data-testid="status-control">
+              {statuses.map((s) => (
+                <button
+                  key={s}
+                  type="button"
+                  data-testid={`status-${s}`}
+                  aria-pressed={d.status === s}
+                  class={`seg status-${s}${d.status === s ? " active" : ""}`}
+                  disabled={statusBusy !== null}
+                  onClick={() => changeStatus(s)}
+                >
+                  {t(`status.${s}`)}
+                </button>
+              ))}
+            </div>
+            <button type="button" class="icon-btn" aria-label={t("ticket.close")} title={t("ticket.close")} onClick={onClose}>
+              ×
+            </button>
+          </div>
         </div>
-        <div class="ticket-actions">
-          <div class="segmented" role="group" aria-label={t("ticket.changeStatus")} data-testid="status-control">
-            {statuses.map((s) => (
-              <button
-                key={s}
-                type="button"
-                data-testid={`status-${s}`}
-                aria-pressed={d.status === s}
-                class={`seg status-${s}${d.status === s ? " active" : ""}`}
-                disabled={statusBusy !== null}
-                onClick={() => changeStatus(s)}
-              >
-                {t(`status.${s}`)}
+        <div class="ticket-meta">
+          <div class="meta-group" data-testid="assignee-control">
+            <label class="meta-label" for="ticket-assignee">
+              {t("ticket.assignee")}
+            </label>
+            <select
+              id="ticket-assignee"
+              data-testid="assignee-select"
+              value={assignee}
+              disabled={metaBusy}
+              onChange={(e) => assign((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{t("ticket.unassigned")}</option>
+              {agents.map((a) => (
+                <option key={a.email} value={a.email}>
+                  {agentLabel(a)}
+                </option>
+              ))}
+              {assignee && !agents.some((a) => a.email === assignee) && <option value={assignee}>{agentName(assignee, agents)}</option>}
+            </select>
+            {me && assignee !== me && (
+              <button type="button" class="btn small" data-testid="assign-me" disabled={metaBusy} onClick={() => assign(me)}>
+                {t("ticket.assignToMe")}
               </button>
-            ))}
+            )}
           </div>
-          <button type="button" class="icon-btn" aria-label={t("ticket.close")} title={t("ticket.close")} onClick={onClose}>
-            ×
-          </button>
+          <div class="meta-group tag-editor" data-testid="tag-editor">
+            <span class="meta-label">{t("ticket.tags")}</span>
+            {tags.length === 0 && <span class="muted small">{t("ticket.noTags")}</span>}
+            {tags.map((tag) => (
+              <span key={tag} class="tag removable" data-testid="tag">
+                {tag}
+                <button
+                  type="button"
+                  class="tag-remove"
+                  data-testid={`remove-tag-${tag}`}
+                  aria-label={t("ticket.removeTag", { tag })}
+                  title={t("ticket.removeTag", { tag })}
+                  disabled={metaBusy}
+                  onClick={() => removeTag(tag)}
+                >
+                  ×
+                </button>
+              </span>
+            ))}
+            <form class="tag-add" onSubmit={addTag}>
+              <input
+                type="text"
+                data-testid="tag-input"
+                aria-label={t("ticket.addTag")}
+                placeholder={t("ticket.tagPlaceholder")}
+                maxLength={maxTagLen}
+                value={tagText}
+                onInput={(e) => {
+                  setTagText((e.currentTarget as HTMLInputElement).value);
+                  setTagHint("");
+                }}
+              />
+              <button type="submit" class="btn small" data-testid="tag-add" disabled={metaBusy || !tagText.trim()}>
+                {t("ticket.addTag")}
+              </button>
+            </form>
+            {tagHint && (
+              <span class="error-text small" role="alert" data-testid="tag-hint">
+                {tagHint}
+              </span>
+            )}
+          </div>
         </div>
       </header>
       {statusError != null && (
@@ -172,10 +315,15 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
           {t("ticket.statusFailed", { message: errorText(statusError, t) })}
         </p>
       )}
+      {metaError != null && (
+        <p class="error-text banner" role="alert" data-testid="meta-error">
+          {t(metaError.what === "assignee" ? "ticket.assignFailed" : "ticket.tagsFailed", { message: errorText(metaError.error, t) })}
+        </p>
+      )}
       <div class="ticket-body">
         <div class="conversation">
           <div class="thread-scroll" ref={scroller} aria-label={t("ticket.thread")}>
-            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} />
+            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} />
           </div>
           <Composer onSend={send} focusSignal={replySignal} />
         </div>

@@ -1,7 +1,8 @@
 // Small pieces shared by the screens: badges, state messages, error wording.
 import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../api/errors";
-import type { Category, Priority, TicketStatus } from "../api/types";
+import type { Agent, Category, Priority, TicketStatus } from "../api/types";
 import { useI18n, type Translate } from "../i18n";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
@@ -66,4 +67,20 @@ export function isTyping(e: KeyboardEvent): boolean {
 export function Rich({ text }: { text: string }) {
   const parts = text.split("`");
   return <>{parts.map((p, i) => (i % 2 ? <code key={i}>{p}</code> : p))}</>;
+}
+
+/** agentName is how the console names an agent: their name when known, else their email. */
+export function agentName(email: string | undefined, agents: Agent[] = []): string {
+  if (!email) return "";
+  return agents.find((a) => a.email.toLowerCase() === email.toLowerCase())?.name || email;
+}
+
+/** useNow is the time, updated (and the caller rendered again) every minute. */
+export function useNow(everyMs = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }

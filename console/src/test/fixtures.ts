@@ -8,6 +8,8 @@ export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSum
     category: "payment_failed",
     priority: "normal",
     customer: { email: `${id}@example.com`, country: "FR" },
+    tags: [],
+    unread: false,
     created_at: "2026-01-01T10:00:00Z",
     updated_at: "2026-01-01T10:00:00Z",
     ...over,

@@ -1,0 +1,171 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { describe, expect, it, vi } from "vitest";
+import type { ApiClient } from "../api/client";
+import type { TicketDetail, TicketUpdate } from "../api/types";
+import { I18nProvider, type Locale } from "../i18n";
+import { ticket } from "../test/fixtures";
+import { changeParts } from "./Thread";
+import { tagProblem, TicketView } from "./TicketView";
+
+const agents = [
+  { email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
+  { email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
+  { email: "sam@demo.test", name: "Sam Taylor", role: "supervisor" },
+];
+
+function detail(over: Partial<TicketDetail> = {}): TicketDetail {
+  return { ...ticket("tk_1", { subject: "Card declined" }), context: {}, timeline: [], messages: [], ...over };
+}
+
+/** fakeApi serves one ticket and applies PATCHes to it, the way the API answers. */
+function setup(start: Partial<TicketDetail> = {}, locale: Locale = "en") {
+  let current = detail(start);
+  const updateTicket = vi.fn(async (_id: string, change: TicketUpdate) => {
+    current = {
+      ...current,
+      ...(change.assignee !== undefined ? { assignee: change.assignee || undefined } : {}),
+      ...(change.tags ? { tags: [...new Set(change.tags.map((t) => t.toLowerCase()))].sort() } : {}),
+    };
+    const { context: _c, timeline: _t, messages: _m, ...sum } = current;
+    return sum;
+  });
+  const api = {
+    getTicket: vi.fn(async () => current),
+    updateTicket,
+    setStatus: vi.fn(),
+    addMessage: vi.fn(),
+  } as unknown as ApiClient;
+  const onChanged = vi.fn();
+  render(
+    <I18nProvider initial={locale}>
+      <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={onChanged} replySignal={0} refreshMs={0} agents={agents} me="anna@demo.test" />
+    </I18nProvider>,
+  );
+  return { updateTicket, onChanged };
+}
+
+const select = () => screen.getByTestId("assignee-select") as HTMLSelectElement;
+const chips = () => screen.queryAllByTestId("tag").map((e) => e.firstChild?.textContent);
+
+describe("TicketView assignment", () => {
+  it("assign to me sends PATCH {assignee: me} and shows it in the header", async () => {
+    const { updateTicket, onChanged } = setup();
+    await screen.findByTestId("ticket-view");
+    expect(select().value).toBe("");
+    fireEvent.click(screen.getByTestId("assign-me"));
+    await waitFor(() => expect(select().value).toBe("anna@demo.test"));
+    expect(updateTicket).toHaveBeenCalledWith("tk_1", { assignee: "anna@demo.test" });
+    expect(onChanged).toHaveBeenCalledWith(expect.objectContaining({ id: "tk_1", assignee: "anna@demo.test" }));
+    expect(screen.queryByTestId("assign-me")).toBeNull(); // already mine
+    expect(select().selectedOptions[0].textContent).toBe("Anna Schmidt (you)");
+  });
+
+  it("assigns to a colleague and unassigns", async () => {
+    const { updateTicket } = setup({ assignee: "anna@demo.test" });
+    await screen.findByTestId("ticket-view");
+    fireEvent.change(select(), { target: { value: "li.wei@demo.test" } });
+    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "li.wei@demo.test" }));
+    await waitFor(() => expect(select().value).toBe("li.wei@demo.test"));
+    fireEvent.change(select(), { target: { value: "" } });
+    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "" }));
+    await waitFor(() => expect(select().value).toBe(""));
+    expect(screen.getByTestId("assign-me")).toBeTruthy();
+  });
+
+  it("says so when the API refuses", async () => {
+    const { updateTicket } = setup();
+    updateTicket.mockRejectedValueOnce(new Error("no agent works here"));
+    await screen.findByTestId("ticket-view");
+    fireEvent.click(screen.getByTestId("assign-me"));
+    expect((await screen.findByTestId("meta-error")).textContent).toBe("Couldn't change the assignee: no agent works here");
+  });
+
+  it("speaks Chinese", async () => {
+    setup({}, "zh-CN");
+    await screen.findByTestId("ticket-view");
+    expect(screen.getByTestId("assign-me").textContent).toBe("分配给我");
+    expect(select().options[0].textContent).toBe("未分配");
+    expect(screen.getByTestId("tag-add").textContent).toBe("添加标签");
+  });
+});
+
+describe("TicketView tags", () => {
+  it("adds a tag with the input and removes one with its ×", async () => {
+    const { updateTicket } = setup({ tags: ["refund"] });
+    await screen.findByTestId("ticket-view");
+    expect(chips()).toEqual(["refund"]);
+
+    fireEvent.input(screen.getByTestId("tag-input"), { target: { value: " VIP " } });
+    fireEvent.click(screen.getByTestId("tag-add"));
+    await waitFor(() => expect(chips()).toEqual(["refund", "vip"]));
+    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["refund", "vip"] });
+    expect((screen.getByTestId("tag-input") as HTMLInputElement).value).toBe("");
+
+    fireEvent.click(screen.getByTestId("remove-tag-refund"));
+    await waitFor(() => expect(chips()).toEqual(["vip"]));
+    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["vip"] });
+    expect(screen.getByLabelText("Remove tag “vip”")).toBeTruthy();
+  });
+
+  it("refuses a tag the API would refuse, without calling it", async () => {
+    const { updateTicket } = setup();
+    await screen.findByTestId("ticket-view");
+    fireEvent.input(screen.getByTestId("tag-input"), { target: { value: "a;b" } });
+    fireEvent.submit(screen.getByTestId("tag-input").closest("form")!);
+    expect((await screen.findByTestId("tag-hint")).textContent).toContain("1 to 32 characters");
+    expect(updateTicket).not.toHaveBeenCalled();
+  });
+
+  it("stops at ten tags", async () => {
+    const { updateTicket } = setup({ tags: Array.from({ length: 10 }, (_, i) => `t${i}`) });
+    await screen.findByTestId("ticket-view");
+    fireEvent.input(screen.getByTestId("tag-input"), { target: { value: "eleven" } });
+    fireEvent.submit(screen.getByTestId("tag-input").closest("form")!);
+    expect((await screen.findByTestId("tag-hint")).textContent).toBe("A ticket has at most 10 tags.");
+    expect(updateTicket).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ["vip", ""],
+    ["", "invalid"],
+    ["x".repeat(33), "invalid"],
+    ["a,b", "invalid"],
+    ['say "hi"', "invalid"],
+    ["<b>", "invalid"],
+    ["überweisung", ""],
+  ])("tagProblem(%j) = %j", (tag, want) => {
+    expect(tagProblem(tag)).toBe(want);
+  });
+});
+
+describe("change lines in the timeline", () => {
+  it("reads the API's change lines", () => {
+    expect(changeParts("status solved")).toEqual([{ kind: "status", status: "solved" }]);
+    expect(changeParts("assigned to li.wei@demo.test; tags: refund, vip")).toEqual([
+      { kind: "assigned", agent: "li.wei@demo.test" },
+      { kind: "tags", tags: ["refund", "vip"] },
+    ]);
+    expect(changeParts("unassigned")).toEqual([{ kind: "unassigned" }]);
+    expect(changeParts("tags: ")).toEqual([{ kind: "tags", tags: [] }]);
+    expect(changeParts("something else")).toBeNull();
+  });
+
+  it("words them in the UI language with agents' names", async () => {
+    setup({
+      timeline: [
+        { id: "e1", kind: "status", at: "2026-01-01T10:00:00Z", author: "anna@demo.test", body: "assigned to li.wei@demo.test; tags: vip" },
+        { id: "e2", kind: "status", at: "2026-01-01T10:01:00Z", author: "li.wei@demo.test", body: "status pending" },
+        { id: "e3", kind: "status", at: "2026-01-01T10:02:00Z", author: "sam@demo.test", body: "assigned to sam@demo.test" },
+        { id: "e4", kind: "status", at: "2026-01-01T10:03:00Z", author: "sam@demo.test", body: "Something the console does not know" },
+      ],
+    }, "zh-CN");
+    await screen.findByTestId("ticket-view");
+    const lines = screen.getAllByTestId("entry-status").map((e) => e.firstChild?.textContent);
+    expect(lines).toEqual([
+      "Anna Schmidt 将工单分配给 Li Wei · Anna Schmidt 将标签设为：vip",
+      "Li Wei 将状态改为等待中",
+      "Sam Taylor 认领了工单",
+      "Something the console does not know",
+    ]);
+  });
+});
