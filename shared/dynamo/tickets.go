@@ -110,15 +110,23 @@ const maxParked = 40
 // park counter's condition makes a park that commits meanwhile cancel this opening.
 func (s *Store) openWrites(ctx context.Context, f ticket.Fact, id string) ([]types.TransactWriteItem, Outcome, error) {
 	m := f.Event.MerchantID
-	parked, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(parkPK(m, f.Key))},
-		ConsistentRead:            aws.Bool(true),
-		Limit:                     aws.Int32(maxParked + 1),
-	})
+	// Most keys never had anything parked: one GetItem of the counter spares the Query.
+	counter, err := s.consistentGet(ctx, key(parkPK(m, f.Key), "COUNT"))
 	if err != nil {
-		return nil, Outcome{}, classify(err, "read parked events of %s", f.Key)
+		return nil, Outcome{}, err
+	}
+	parked := &dynamodb.QueryOutput{}
+	if counter != nil {
+		parked, err = s.db.Query(ctx, &dynamodb.QueryInput{
+			TableName:                 aws.String(s.table),
+			KeyConditionExpression:    aws.String("pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(parkPK(m, f.Key))},
+			ConsistentRead:            aws.Bool(true),
+			Limit:                     aws.Int32(maxParked + 1),
+		})
+		if err != nil {
+			return nil, Outcome{}, classify(err, "read parked events of %s", f.Key)
+		}
 	}
 	t, first := ticket.Open(id, f)
 	entries := []ticket.Entry{first}

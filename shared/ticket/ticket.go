@@ -120,7 +120,10 @@ type Ticket struct {
 	// Language is the customer's language (BCP 47): what they told us, else a guess from
 	// their country; Lang records which, so arrival order cannot change the choice.
 	Language string   `json:"language,omitempty"`
-	Lang     LangPick `json:"lang"`
+	Lang     Pick `json:"lang"`
+	// Topic is the subject line of the customer's earliest message that had one.
+	Topic   string   `json:"topic,omitempty"`
+	TopicAt Pick `json:"topic_at"`
 	// CreatedAt is the time of the earliest event on the ticket; UpdatedAt the latest
 	// activity (event or agent action).
 	CreatedAt time.Time `json:"created_at"`
@@ -134,15 +137,16 @@ type Ticket struct {
 	Lead Lead `json:"lead"`
 }
 
-// LangPick identifies where a ticket's language came from: the customer's own word (rank 2)
-// beats a guess from their country (rank 1); among equals the earliest event wins.
-type LangPick struct {
+// Pick identifies the event that supplied a chosen value, so the choice is an extreme over
+// the set of events: higher rank wins (for the language, the customer's own word, 2, beats a
+// guess from their country, 1); among equals the earliest event wins, then the lowest id.
+type Pick struct {
 	Rank int       `json:"rank"`
 	At   time.Time `json:"at"`
 	ID   string    `json:"id"`
 }
 
-func (p LangPick) better(o LangPick) bool {
+func (p Pick) better(o Pick) bool {
 	if p.Rank != o.Rank {
 		return p.Rank > o.Rank
 	}
@@ -196,6 +200,9 @@ func (t Ticket) Subject() string {
 		ref = "parcel " + t.Shipment.TrackingNumber
 	default:
 		ref = t.Customer.Email
+	}
+	if t.Topic != "" && t.Category == CategoryCustomerMessage {
+		return t.Topic
 	}
 	switch t.Category {
 	case CategoryPaymentFailed:
@@ -336,7 +343,7 @@ func Merge(t *Ticket, f Fact) Entry {
 	}
 	t.Customer = fillCustomer(t.Customer, f.Customer)
 	if lang, rank := f.language(); lang != "" {
-		if pick := (LangPick{Rank: rank, At: e.OccurredAt, ID: e.ID}); t.Language == "" || pick.better(t.Lang) {
+		if pick := (Pick{Rank: rank, At: e.OccurredAt, ID: e.ID}); t.Language == "" || pick.better(t.Lang) {
 			t.Language, t.Lang = lang, pick
 		}
 	}
@@ -345,6 +352,12 @@ func Merge(t *Ticket, f Fact) Entry {
 	}
 	if f.Shipment != nil && (t.Shipment == nil || newer(e, t.Shipment.AsOf, t.Shipment.EventID)) {
 		t.Shipment = &Shipment{Shipment: *f.Shipment, AsOf: e.OccurredAt, EventID: e.ID}
+	}
+	if m := f.Message; m != nil && strings.TrimSpace(m.Subject) != "" {
+		// The earliest subject wins (rank is the same for all), whatever the arrival order.
+		if pick := (Pick{Rank: 1, At: e.OccurredAt, ID: e.ID}); t.Topic == "" || pick.better(t.TopicAt) {
+			t.Topic, t.TopicAt = strings.TrimSpace(m.Subject), pick
+		}
 	}
 	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f)}
 	if f.Message != nil {

@@ -102,6 +102,8 @@ func TestWords(t *testing.T) {
 		{ticket.Ticket{Category: ticket.CategoryPaymentFailed, OrderID: "10482"}, "Payment failed for order 10482"},
 		{ticket.Ticket{Category: ticket.CategoryShippingDelay, Shipment: &ticket.Shipment{Shipment: events.Shipment{TrackingNumber: "JD1"}}}, "Late delivery of parcel JD1"},
 		{ticket.Ticket{Category: ticket.CategoryCustomerMessage, Customer: events.Customer{Email: "a@b.de"}}, "Message about a@b.de"},
+		{ticket.Ticket{Category: ticket.CategoryCustomerMessage, Topic: "Do you ship to Norway?", Customer: events.Customer{Email: "a@b.de"}}, "Do you ship to Norway?"},
+		{ticket.Ticket{Category: ticket.CategoryPaymentFailed, Topic: "Help", OrderID: "7"}, "Payment failed for order 7"},
 	}
 	for _, tc := range subjects {
 		if got := tc.tk.Subject(); got != tc.want {
