@@ -119,11 +119,11 @@ type Ticket struct {
 	Tags     []string        `json:"tags,omitempty"`     // sorted, unique
 	// Language is the customer's language (BCP 47): what they told us, else a guess from
 	// their country; Lang records which, so arrival order cannot change the choice.
-	Language string   `json:"language,omitempty"`
-	Lang     Pick `json:"lang"`
+	Language string `json:"language,omitempty"`
+	Lang     Pick   `json:"lang"`
 	// Topic is the subject line of the customer's earliest message that had one.
-	Topic   string   `json:"topic,omitempty"`
-	TopicAt Pick `json:"topic_at"`
+	Topic   string `json:"topic,omitempty"`
+	TopicAt Pick   `json:"topic_at"`
 	// CreatedAt is the time of the earliest event on the ticket; UpdatedAt the latest
 	// activity (event or agent action).
 	CreatedAt time.Time `json:"created_at"`
