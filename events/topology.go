@@ -63,6 +63,8 @@ var Topology = []Function{
 		Routes: []Route{
 			{Method: "POST", Path: "/webhooks/{merchantId}/{provider}"},
 			{Method: "POST", Path: "/inbound/{merchantId}/messages"},
+			// The widget's CORS preflight, answered per merchant.
+			{Method: "OPTIONS", Path: "/inbound/{merchantId}/messages"},
 		},
 		Emits: []DetailType{
 			PaymentFailed, PaymentDisputeOpened, PaymentDisputeClosed, PaymentRefunded, PaymentRefundUpdated,
@@ -90,6 +92,8 @@ var Topology = []Function{
 			{Method: "GET", Path: "/api/v1/tickets/{ticketId}", Auth: true},
 			{Method: "PATCH", Path: "/api/v1/tickets/{ticketId}", Auth: true},
 			{Method: "POST", Path: "/api/v1/tickets/{ticketId}/messages", Auth: true},
+			// The console's CORS preflights (a browser sends them without a token).
+			{Method: "OPTIONS", Path: "/api/v1/{path...}"},
 		},
 		Table: ReadWrite,
 	},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/shared/auth"
+	"github.com/borderdesk/borderdesk/shared/cors"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
@@ -41,19 +42,47 @@ var (
 
 // Server is the API's http.Handler.
 type Server struct {
-	store Store
-	authn Authenticator
-	now   func() time.Time
-	newID func() string
-	log   *slog.Logger
-	mux   *http.ServeMux
+	store         Store
+	authn         Authenticator
+	now           func() time.Time
+	newID         func() string
+	log           *slog.Logger
+	consoleOrigin string
+	mux           *http.ServeMux
 }
 
+// Option configures a Server.
+type Option func(*Server)
+
+// ConsoleOrigin lets the console, served from origin ("https://d123.cloudfront.net"), call
+// the API from the browser. Without it (the local runtime serves both from one origin) no
+// cross-origin call is allowed.
+func ConsoleOrigin(origin string) Option { return func(s *Server) { s.consoleOrigin = origin } }
+
 // New returns the API. newID names agents' timeline entries.
-func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger) *Server {
+func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger, opts ...Option) *Server {
 	s := &Server{store: store, authn: authn, now: now, newID: newID, log: log, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.routes()
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.consoleOrigin != "" && r.Header.Get("Origin") == s.consoleOrigin {
+		cors.Allow(w, r)
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// consoleCORS is what the console may do cross-origin.
+var consoleCORS = cors.Policy{
+	Methods: []string{"GET", "POST", "PATCH"},
+	Headers: []string{"Authorization", "Content-Type", "Idempotency-Key"},
+	MaxAge:  time.Hour,
+}
+
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	consoleCORS.Preflight(w, r, s.consoleOrigin != "" && r.Header.Get("Origin") == s.consoleOrigin)
+}

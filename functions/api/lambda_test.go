@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -63,5 +64,32 @@ func TestBehindJWTAuthorizer(t *testing.T) {
 				t.Errorf("merchant = %q; want %q", me.Merchant.Name, tc.wantName)
 			}
 		})
+	}
+}
+
+// TestConsoleCORS: the console's origin may call the API from the browser; no other may.
+func TestConsoleCORS(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }
+	srv := api.New(nil, auth.NewHMAC([]byte("s"), time.Hour, now), now, func() string { return "e1" },
+		slog.New(slog.NewTextHandler(io.Discard, nil)), api.ConsoleOrigin("https://console.example"))
+	tests := []struct {
+		method, path, origin string
+		wantStatus           int
+		wantACAO             string
+	}{
+		{"OPTIONS", "/api/v1/tickets", "https://console.example", 204, "https://console.example"},
+		{"OPTIONS", "/api/v1/tickets/tk_1/messages", "https://console.example", 204, "https://console.example"},
+		{"OPTIONS", "/api/v1/tickets", "https://evil.example", 403, ""},
+		{"GET", "/api/v1/tickets", "https://console.example", 401, "https://console.example"},
+		{"GET", "/api/v1/tickets", "https://evil.example", 401, ""},
+	}
+	for _, tc := range tests {
+		r := httptest.NewRequest(tc.method, tc.path, nil)
+		r.Header.Set("Origin", tc.origin)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		if w.Code != tc.wantStatus || w.Header().Get("Access-Control-Allow-Origin") != tc.wantACAO {
+			t.Errorf("%s %s from %s = %d ACAO %q; want %d %q", tc.method, tc.path, tc.origin, w.Code, w.Header().Get("Access-Control-Allow-Origin"), tc.wantStatus, tc.wantACAO)
+		}
 	}
 }

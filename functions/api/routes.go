@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/tickets/{ticketId}", s.authed(s.getTicket))
 	s.mux.Handle("PATCH /api/v1/tickets/{ticketId}", s.authed(s.patchTicket))
 	s.mux.Handle("POST /api/v1/tickets/{ticketId}/messages", s.authed(s.addMessage))
+	s.mux.HandleFunc("OPTIONS /api/v1/{path...}", s.preflight)
 	// Anything else under the API answers in the API's own JSON, not ServeMux's text.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, s.log, errs.E(errs.NotFound, "no such API route: %s %s", r.Method, r.URL.Path))

@@ -75,7 +75,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { db.Close() })
 	store := &recordingStore{Store: dynamo.New(db.Client, "intake", func() time.Time { return now })}
 	for _, m := range []merchant.Merchant{
-		{ID: "demo", PublishableKey: "pk_demo", WebhookSecrets: map[string][]string{
+		{ID: "demo", PublishableKey: "pk_demo", ShopOrigins: []string{"https://shop.demo.test"}, WebhookSecrets: map[string][]string{
 			"stripe": {"whsec_old", "whsec_new"}, "aftership": {"as_demo"}}},
 		{ID: "acme", PublishableKey: "pk_acme", WebhookSecrets: map[string][]string{
 			"stripe": {"whsec_acme"}, "aftership": {"as_acme"}}},
@@ -260,4 +260,35 @@ func tampered(body []byte) []byte {
 		panic("tampered: nothing to change in the fixture")
 	}
 	return out
+}
+
+// TestWidgetCORS: a shop's own pages may post messages from the browser; other origins may not.
+func TestWidgetCORS(t *testing.T) {
+	body := []byte(`{"email":"jonas@example.de","text":"Hallo"}`)
+	tests := []struct {
+		name, method, origin string
+		wantStatus           int
+		wantACAO             string
+	}{
+		{"preflight from the shop", "OPTIONS", "https://shop.demo.test", 204, "https://shop.demo.test"},
+		{"preflight from elsewhere", "OPTIONS", "https://evil.test", 403, ""},
+		{"post from the shop", "POST", "https://shop.demo.test", 202, "https://shop.demo.test"},
+		{"post from elsewhere", "POST", "https://evil.test", 401, ""},
+		{"post from a server", "POST", "", 202, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			r := httptest.NewRequest(tc.method, "/inbound/demo/messages", bytes.NewReader(body))
+			r.Header.Set("X-Borderdesk-Key", "pk_demo")
+			if tc.origin != "" {
+				r.Header.Set("Origin", tc.origin)
+			}
+			w := httptest.NewRecorder()
+			f.h.ServeHTTP(w, r)
+			if w.Code != tc.wantStatus || w.Header().Get("Access-Control-Allow-Origin") != tc.wantACAO {
+				t.Errorf("%s from %q = %d ACAO %q; want %d %q", tc.method, tc.origin, w.Code, w.Header().Get("Access-Control-Allow-Origin"), tc.wantStatus, tc.wantACAO)
+			}
+		})
+	}
 }

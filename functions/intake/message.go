@@ -7,9 +7,11 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/cors"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
@@ -63,6 +65,23 @@ func (r MessageRequest) validate() error {
 	return nil
 }
 
+// widgetCORS is what a shop's page may do cross-origin: post a message.
+var widgetCORS = cors.Policy{
+	Methods: []string{"POST"},
+	Headers: []string{"Content-Type", "X-Borderdesk-Key", "Idempotency-Key"},
+	MaxAge:  time.Hour,
+}
+
+// messagePreflight lets a browser on one of the merchant's shop origins post messages.
+func (h *Handler) messagePreflight(w http.ResponseWriter, r *http.Request) {
+	m, err := h.merchants.get(r.Context(), r.PathValue("merchantId"))
+	if err != nil {
+		httpjson.Fail(w, r, h.cfg.Log, err)
+		return
+	}
+	widgetCORS.Preflight(w, r, cors.Allowed(r.Header.Get("Origin"), m.ShopOrigins))
+}
+
 // message accepts a customer message. The shop's publishable key is required (header
 // X-Borderdesk-Key). A client that sends an Idempotency-Key gets exactly one message per key,
 // however often it retries.
@@ -73,6 +92,13 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
 		return
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if !cors.Allowed(origin, m.ShopOrigins) {
+			httpjson.Fail(w, r, log, errs.E(errs.Unauthorized, "origin %s may not post messages for this merchant", origin))
+			return
+		}
+		cors.Allow(w, r)
 	}
 	key := r.Header.Get("X-Borderdesk-Key")
 	if key == "" || subtle.ConstantTimeCompare([]byte(key), []byte(m.PublishableKey)) != 1 {

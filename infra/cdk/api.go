@@ -2,7 +2,6 @@ package main
 
 import (
 	"strings"
-	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
@@ -20,31 +19,16 @@ const (
 	throttleBurst = 100
 )
 
-// corsMaxAge is how long a browser may reuse a preflight answer.
-const corsMaxAge = time.Hour
-
 // newAPI declares the HTTP API with one route per topology route, each integrated with the
-// function that declares it; routes with Auth go through authorizer. Browsers may call it
-// from consoleOrigin only.
+// function that declares it; routes with Auth go through authorizer. CORS is the functions'
+// own (see functionDeps.consoleOrigin): the API declares no CorsConfiguration, which would
+// make API Gateway answer every preflight with one policy.
 func newAPI(scope constructs.Construct, topology []events.Function, fns map[string]awslambda.IFunction,
-	authorizer awsapigatewayv2.IHttpRouteAuthorizer, consoleOrigin string) (awsapigatewayv2.HttpApi, awsapigatewayv2.HttpStage) {
+	authorizer awsapigatewayv2.IHttpRouteAuthorizer) (awsapigatewayv2.HttpApi, awsapigatewayv2.HttpStage) {
 	api := awsapigatewayv2.NewHttpApi(scope, jsii.String("Api"), &awsapigatewayv2.HttpApiProps{
 		ApiName: jsii.String(appName),
 		// The default stage is declared below, where throttling can be set.
 		CreateDefaultStage: jsii.Bool(false),
-		// API Gateway answers preflights itself and adds the CORS headers to every response.
-		// Only the console calls from a browser; webhooks are server to server and carry no
-		// Origin. Whether the customer widget may post to /inbound from merchants' sites is
-		// a later decision: until then its browsers are refused.
-		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
-			AllowOrigins: jsii.Strings(consoleOrigin),
-			AllowMethods: &[]awsapigatewayv2.CorsHttpMethod{
-				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_POST,
-				awsapigatewayv2.CorsHttpMethod_PATCH, awsapigatewayv2.CorsHttpMethod_OPTIONS,
-			},
-			AllowHeaders: jsii.Strings("Authorization", "Content-Type", "Idempotency-Key"),
-			MaxAge:       duration(corsMaxAge),
-		},
 	})
 	stage := awsapigatewayv2.NewHttpStage(scope, jsii.String("Stage"), &awsapigatewayv2.HttpStageProps{
 		HttpApi:    api,

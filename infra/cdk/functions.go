@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -38,6 +39,10 @@ type functionDeps struct {
 	table    awsdynamodb.ITable
 	bus      bus
 	logLevel string
+	// consoleOrigin is given to functions behind the JWT authorizer as CONSOLE_ORIGIN: they
+	// answer the console's CORS themselves (the widget's origins differ per merchant, so API
+	// Gateway's single CORS setting cannot serve both).
+	consoleOrigin string
 }
 
 // newFunction declares f's Lambda from the `bootstrap` that `make build` leaves in
@@ -46,6 +51,14 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 	logs := awslogs.NewLogGroup(scope, jsii.String("Logs"), &awslogs.LogGroupProps{
 		Retention: awslogs.RetentionDays_ONE_MONTH,
 	})
+	env := map[string]*string{
+		"TABLE_NAME":     deps.table.TableName(),
+		"EVENT_BUS_NAME": deps.bus.EventBusName(),
+		"LOG_LEVEL":      jsii.String(deps.logLevel),
+	}
+	if slices.ContainsFunc(f.Routes, func(r events.Route) bool { return r.Auth }) {
+		env["CONSOLE_ORIGIN"] = jsii.String(deps.consoleOrigin)
+	}
 	fn := awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
 		Description:  jsii.String("Borderdesk " + f.Name),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -56,11 +69,7 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 		Timeout:      duration(timeout(f)),
 		LogGroup:     logs,
 		Tracing:      awslambda.Tracing_ACTIVE,
-		Environment: &map[string]*string{
-			"TABLE_NAME":     deps.table.TableName(),
-			"EVENT_BUS_NAME": deps.bus.EventBusName(),
-			"LOG_LEVEL":      jsii.String(deps.logLevel),
-		},
+		Environment:  &env,
 	})
 	switch f.Table {
 	case events.ReadWrite:

@@ -60,7 +60,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	web := newConsole(stack)
 	agents := newAuth(stack, web.url, props.AuthDomainPrefix)
 
-	deps := functionDeps{buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel}
+	deps := functionDeps{buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel, consoleOrigin: web.origin}
 	fns := make(map[string]awslambda.IFunction, len(topology))
 	for _, f := range topology {
 		// One scope per function keeps its resources together in the template and the
@@ -79,7 +79,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 			schedule(scope, f, fn)
 		}
 	}
-	api, stage := newAPI(stack, topology, fns, agents.authorizer, web.origin)
+	api, stage := newAPI(stack, topology, fns, agents.authorizer)
 	web.deploy(stack, props.ConsoleDir, consoleConfig{
 		// The endpoint, not the stage URL: the console appends paths that start with "/".
 		apiBaseURL: *api.ApiEndpoint(),

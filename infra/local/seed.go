@@ -32,8 +32,9 @@ func WriteSeeds(ctx context.Context, store *dynamo.Store, seeds []Seed) error {
 
 // DemoSeeds are the two demo merchants, demo and acme. Their secrets are deterministic and
 // local-only; each can be overridden by an environment variable read through getenv:
-// BORDERDESK_<MERCHANT>_STRIPE_SECRET, BORDERDESK_<MERCHANT>_AFTERSHIP_SECRET and
-// BORDERDESK_<MERCHANT>_PUBLISHABLE_KEY (MERCHANT upper-case: DEMO, ACME).
+// BORDERDESK_<MERCHANT>_STRIPE_SECRET, BORDERDESK_<MERCHANT>_AFTERSHIP_SECRET,
+// BORDERDESK_<MERCHANT>_PUBLISHABLE_KEY and BORDERDESK_<MERCHANT>_SHOP_ORIGINS (comma-separated
+// origins whose pages may post customer messages; MERCHANT upper-case: DEMO, ACME).
 func DemoSeeds(getenv func(string) string) []Seed {
 	m := func(id, name, tz string) merchant.Merchant {
 		env := func(suffix, def string) string {
@@ -45,6 +46,7 @@ func DemoSeeds(getenv func(string) string) []Seed {
 		return merchant.Merchant{
 			ID: id, Name: name, TimeZone: tz,
 			PublishableKey: env("PUBLISHABLE_KEY", "pk_local_"+id),
+			ShopOrigins:    strings.Split(env("SHOP_ORIGINS", "http://localhost:3000"), ","),
 			WebhookSecrets: map[string][]string{
 				"stripe":    {env("STRIPE_SECRET", "whsec_local_"+id)},
 				"aftership": {env("AFTERSHIP_SECRET", "aftership_local_"+id)},

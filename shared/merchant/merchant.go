@@ -13,7 +13,10 @@ type Merchant struct {
 	// WebhookSecrets holds, per provider ("stripe", "aftership"), the secrets currently
 	// accepted. More than one is active while a secret is being rotated.
 	WebhookSecrets map[string][]string `json:"webhook_secrets"`
-	TimeZone       string              `json:"time_zone"` // IANA
+	// ShopOrigins are the origins ("https://shop.example") whose pages may post customer
+	// messages from the browser (the widget). Servers may post from anywhere.
+	ShopOrigins []string `json:"shop_origins,omitempty"`
+	TimeZone    string   `json:"time_zone"` // IANA
 }
 
 // Secrets returns the active webhook secrets for provider.

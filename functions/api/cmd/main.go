@@ -26,6 +26,6 @@ func main() {
 		os.Exit(1)
 	}
 	store := dynamo.New(dynamodb.NewFromConfig(cfg), os.Getenv("TABLE_NAME"), time.Now)
-	srv := api.New(store, auth.Authorizer{}, time.Now, rand.Text, log)
+	srv := api.New(store, auth.Authorizer{}, time.Now, rand.Text, log, api.ConsoleOrigin(os.Getenv("CONSOLE_ORIGIN")))
 	lambda.Start(httpadapter.NewV2(srv).ProxyWithContext)
 }
