@@ -82,7 +82,7 @@ func New(cfg Config) *Handler {
 	for _, p := range cfg.Providers {
 		h.providers[p.Name()] = p
 	}
-	h.merchants = merchantCache{ttl: cfg.MerchantTTL, now: cfg.Now, load: cfg.Store.GetMerchant, entries: map[string]cachedMerchant{}}
+	h.merchants = merchantCache{ttl: cfg.MerchantTTL, now: cfg.Now, load: cfg.Store.GetMerchant, entries: map[string]cachedMerchant{}, loading: map[string]*load{}}
 	h.routes()
 	return h
 }
@@ -97,6 +97,13 @@ type merchantCache struct {
 	load    func(context.Context, string) (merchant.Merchant, error)
 	mu      sync.Mutex
 	entries map[string]cachedMerchant
+	loading map[string]*load // one table read per merchant, however many requests wait
+}
+
+type load struct {
+	done chan struct{}
+	m    merchant.Merchant
+	err  error
 }
 
 type cachedMerchant struct {
@@ -107,19 +114,32 @@ type cachedMerchant struct {
 func (c *merchantCache) get(ctx context.Context, id string) (merchant.Merchant, error) {
 	now := c.now()
 	c.mu.Lock()
-	e, ok := c.entries[id]
-	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	if e, ok := c.entries[id]; ok && now.Before(e.expires) {
+		c.mu.Unlock()
 		return e.m, nil
 	}
-	m, err := c.load(ctx, id)
-	if err != nil {
-		return m, err
+	if l, ok := c.loading[id]; ok {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+			return l.m, l.err
+		case <-ctx.Done():
+			return merchant.Merchant{}, ctx.Err()
+		}
 	}
-	c.mu.Lock()
-	c.entries[id] = cachedMerchant{m: m, expires: now.Add(c.ttl)}
+	l := &load{done: make(chan struct{})}
+	c.loading[id] = l
 	c.mu.Unlock()
-	return m, nil
+
+	l.m, l.err = c.load(ctx, id)
+	c.mu.Lock()
+	delete(c.loading, id)
+	if l.err == nil {
+		c.entries[id] = cachedMerchant{m: l.m, expires: now.Add(c.ttl)}
+	}
+	c.mu.Unlock()
+	close(l.done)
+	return l.m, l.err
 }
 
 // Providers is every webhook provider intake speaks.

@@ -292,3 +292,49 @@ func TestWidgetCORS(t *testing.T) {
 		})
 	}
 }
+
+// countingStore counts merchant reads.
+type countingStore struct {
+	*recordingStore
+	mu    sync.Mutex
+	reads int
+}
+
+func (s *countingStore) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
+	s.mu.Lock()
+	s.reads++
+	s.mu.Unlock()
+	return s.recordingStore.GetMerchant(ctx, id)
+}
+
+// TestMerchantReadOncePerMinute: a burst of webhooks reads the merchant once, and a rotated
+// secret is picked up after the cache's minute.
+func TestMerchantReadOncePerMinute(t *testing.T) {
+	base := newFixture(t)
+	store := &countingStore{recordingStore: base.store}
+	clock := now
+	h := intake.New(intake.Config{
+		Providers: intake.Providers(), Store: store, Bus: &bus{}, Now: func() time.Time { return clock },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), NewID: func() string { return "x" },
+	})
+	body := fixtureFile(t, "stripe", "charge.failed.json")
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			r := httptest.NewRequest("POST", "/webhooks/demo/stripe", bytes.NewReader(body))
+			r.Header.Set("Stripe-Signature", stripe.Sign(body, "whsec_old", clock))
+			h.ServeHTTP(httptest.NewRecorder(), r)
+		})
+	}
+	wg.Wait()
+	if store.reads != 1 {
+		t.Errorf("16 concurrent webhooks read the merchant %d times; want 1", store.reads)
+	}
+	clock = clock.Add(61 * time.Second)
+	r := httptest.NewRequest("POST", "/webhooks/demo/stripe", bytes.NewReader(body))
+	r.Header.Set("Stripe-Signature", stripe.Sign(body, "whsec_old", clock))
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if store.reads != 2 {
+		t.Errorf("after a minute: %d reads; want 2", store.reads)
+	}
+}
