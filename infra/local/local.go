@@ -133,6 +133,11 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	return rt, nil
 }
 
+// consumerConcurrency is how many batches each local consumer works at once. One: every
+// batch ends in table transactions, and the embedded table serves one request at a time, so
+// a second worker only queues behind the first — and in front of intake's acknowledgements.
+const consumerConcurrency = 1
+
 // wire mounts every function of topo on a mux (HTTP routes) or a poller (queues). A
 // function of the topology without a local handler of the right kind is an error, so the
 // local runtime cannot silently lack what the cloud stack deploys.
@@ -155,7 +160,7 @@ func wire(topo []events.Function, httpFns map[string]http.Handler, queueFns map[
 			if !ok || queues[f.Name] == nil {
 				return nil, nil, fmt.Errorf("local runtime: function %q consumes events but has no queue handler", f.Name)
 			}
-			pollers = append(pollers, &queue.Poller{Queue: queues[f.Name], Handler: h, Logger: log.With("function", f.Name)})
+			pollers = append(pollers, &queue.Poller{Queue: queues[f.Name], Handler: h, Concurrency: consumerConcurrency, Logger: log.With("function", f.Name)})
 		}
 		if f.Schedule > 0 {
 			return nil, nil, fmt.Errorf("local runtime: function %q has a schedule; schedules are not wired locally yet", f.Name)
