@@ -26,7 +26,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, c auth.Claims, log
 // authed authenticates the caller, then runs h; errors h returns become answers.
 func (s *Server) authed(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		log := s.log.With("path", r.URL.Path, "method", r.Method, "request_id", r.Header.Get("X-Request-Id"))
+		log := s.log.With("path", r.URL.Path, "method", r.Method, "request_id", httpjson.RequestID(r))
 		c, err := s.authn.Authenticate(r)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="borderdesk"`)

@@ -87,7 +87,7 @@ func (h *Handler) messagePreflight(w http.ResponseWriter, r *http.Request) {
 // however often it retries.
 func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	merchantID := r.PathValue("merchantId")
-	log := h.cfg.Log.With("merchant_id", merchantID, "provider", InboundProvider, "request_id", requestID(r))
+	log := h.cfg.Log.With("merchant_id", merchantID, "provider", InboundProvider, "request_id", httpjson.RequestID(r))
 	m, err := h.merchants.get(r.Context(), merchantID)
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
@@ -137,7 +137,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
-	ev.CorrelationID = requestID(r)
+	ev.CorrelationID = httpjson.RequestID(r)
 	answer, err := h.accept(r, dynamo.Receipt{
 		MerchantID: merchantID, Provider: InboundProvider, EventID: id, Type: string(events.MessageReceived),
 		Body: body, ReceivedAt: now, Events: 1, Retain: h.cfg.Retain,

@@ -20,7 +20,7 @@ type Answer struct {
 
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	merchantID, name := r.PathValue("merchantId"), r.PathValue("provider")
-	log := h.cfg.Log.With("merchant_id", merchantID, "provider", name, "request_id", requestID(r))
+	log := h.cfg.Log.With("merchant_id", merchantID, "provider", name, "request_id", httpjson.RequestID(r))
 	p, ok := h.providers[name]
 	if !ok {
 		httpjson.Fail(w, r, log, errs.E(errs.NotFound, "unknown provider %q", name))
@@ -48,7 +48,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	}
 	log = log.With("provider_event_id", parsed.EventID, "provider_type", parsed.Type)
 	for i := range parsed.Events {
-		parsed.Events[i].CorrelationID = requestID(r)
+		parsed.Events[i].CorrelationID = httpjson.RequestID(r)
 	}
 	answer, err := h.accept(r, dynamo.Receipt{
 		MerchantID: merchantID, Provider: name, EventID: parsed.EventID, Type: parsed.Type,
@@ -99,11 +99,4 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, errs.Wrap(errs.Invalid, err, "could not read body")
 	}
 	return body, nil
-}
-
-func requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" {
-		return id
-	}
-	return r.Header.Get("X-Amzn-Trace-Id")
 }

@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+
 	"github.com/borderdesk/borderdesk/shared/errs"
 )
 
@@ -100,4 +102,13 @@ func jsonType(k reflect.Kind) string {
 		return "object"
 	}
 	return "number"
+}
+
+// RequestID names the request in logs: API Gateway's request id behind API Gateway, else
+// the X-Request-Id header the local runtime sets.
+func RequestID(r *http.Request) string {
+	if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && rc.RequestID != "" {
+		return rc.RequestID
+	}
+	return r.Header.Get("X-Request-Id")
 }

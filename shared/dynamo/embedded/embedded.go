@@ -43,10 +43,7 @@ func Start(ctx context.Context, addr, table string) (*DynamoDB, error) {
 		md.ServeHTTP(w, r)
 	})}
 	go func() { _ = d.srv.Serve(ln) }()
-	if d.Client, err = dynamo.Client(ctx, d.URL); err != nil {
-		d.Close()
-		return nil, err
-	}
+	d.Client = dynamo.LocalClient(d.URL)
 	if err := dynamo.CreateTable(ctx, d.Client, table, dynamo.Table); err != nil {
 		d.Close()
 		return nil, err
