@@ -1,0 +1,238 @@
+// Command admin onboards merchants and agents on a deployed Borderdesk: it writes the
+// merchant and agent records the functions read, rotates webhook secrets, and prints the
+// Cognito command that gives an agent a sign-in. It uses the AWS credentials of the
+// environment and the stack's table (BORDERDESK_TABLE, the TableName output of the stack).
+//
+//	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example
+//	go run ./infra/cmd/admin secret add -merchant acme -provider stripe -secret whsec_…
+//	go run ./infra/cmd/admin secret remove -merchant acme -provider stripe -secret whsec_…
+//	go run ./infra/cmd/admin agent put -merchant acme -email jo@acme.example -name "Jo Martin" -role admin -lang fr
+//	go run ./infra/cmd/admin merchant show -id acme
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/borderdesk/borderdesk/shared/auth"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/merchant"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "admin:", err)
+		os.Exit(1)
+	}
+}
+
+// Store is what admin needs of the table.
+type Store interface {
+	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
+	PutMerchant(ctx context.Context, m merchant.Merchant) error
+	PutAgent(ctx context.Context, a merchant.Agent) error
+	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	if len(args) < 2 {
+		return errors.New("usage: admin merchant put|show, secret add|remove, agent put (see the package comment)")
+	}
+	table := getenv("BORDERDESK_TABLE")
+	if table == "" {
+		return errors.New("BORDERDESK_TABLE is not set: use the TableName output of the stack")
+	}
+	var db *dynamodb.Client
+	if endpoint := getenv("BORDERDESK_DYNAMODB_ENDPOINT"); endpoint != "" {
+		db = dynamo.LocalClient(endpoint)
+	} else {
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return fmt.Errorf("load AWS config: %w", err)
+		}
+		db = dynamodb.NewFromConfig(cfg)
+	}
+	store := dynamo.New(db, table, time.Now)
+	cmd := args[0] + " " + args[1]
+	switch cmd {
+	case "merchant put":
+		return merchantPut(ctx, store, args[2:], out)
+	case "merchant show":
+		return merchantShow(ctx, store, args[2:], out)
+	case "secret add", "secret remove":
+		return secret(ctx, store, args[1], args[2:], out)
+	case "agent put":
+		return agentPut(ctx, store, args[2:], out)
+	}
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+func merchantPut(ctx context.Context, store Store, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("merchant put", flag.ContinueOnError)
+	id := fs.String("id", "", "merchant id (lower case, used in webhook URLs)")
+	name := fs.String("name", "", "display name")
+	tz := fs.String("tz", "UTC", "IANA time zone")
+	var origins list
+	fs.Var(&origins, "shop-origin", "an origin whose pages may post customer messages (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !validID(*id) || *name == "" {
+		return errors.New("-id (a-z, 0-9, -) and -name are required")
+	}
+	if _, err := time.LoadLocation(*tz); err != nil {
+		return fmt.Errorf("-tz: %w", err)
+	}
+	m, err := store.GetMerchant(ctx, *id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		m = merchant.Merchant{ID: *id, PublishableKey: "pk_" + rand.Text(), WebhookSecrets: map[string][]string{}}
+	case err != nil:
+		return err
+	}
+	m.Name, m.TimeZone = *name, *tz
+	if len(origins) > 0 {
+		m.ShopOrigins = origins
+	}
+	if err := store.PutMerchant(ctx, m); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "merchant %s saved\npublishable key: %s\nwebhook URLs: <api>/webhooks/%s/stripe, <api>/webhooks/%s/aftership\n", m.ID, m.PublishableKey, m.ID, m.ID)
+	return nil
+}
+
+func merchantShow(ctx context.Context, store Store, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("merchant show", flag.ContinueOnError)
+	id := fs.String("id", "", "merchant id")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m, err := store.GetMerchant(ctx, *id)
+	if err != nil {
+		return err
+	}
+	agents, err := store.ListAgents(ctx, *id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "merchant %s (%s), time zone %s\npublishable key: %s\nshop origins: %s\n", m.ID, m.Name, m.TimeZone, m.PublishableKey, strings.Join(m.ShopOrigins, " "))
+	for _, p := range slices.Sorted(maps.Keys(m.WebhookSecrets)) {
+		var masked []string
+		for _, s := range m.WebhookSecrets[p] {
+			masked = append(masked, mask(s))
+		}
+		fmt.Fprintf(out, "%s secrets: %s\n", p, strings.Join(masked, " "))
+	}
+	for _, a := range agents {
+		fmt.Fprintf(out, "agent %s (%s, %s, %s)\n", a.Email, a.Name, a.Role, a.Language)
+	}
+	return nil
+}
+
+// mask shows enough of a secret to tell two apart, never the secret.
+func mask(s string) string {
+	if len(s) <= 8 {
+		return "…"
+	}
+	return s[:4] + "…" + s[len(s)-4:]
+}
+
+// secret adds or removes one webhook secret. Rotation is add the new one, switch the
+// provider over, remove the old one: both verify meanwhile.
+func secret(ctx context.Context, store Store, verb string, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("secret "+verb, flag.ContinueOnError)
+	id := fs.String("merchant", "", "merchant id")
+	provider := fs.String("provider", "", "stripe or aftership")
+	value := fs.String("secret", "", "the webhook signing secret")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *provider != "stripe" && *provider != "aftership" {
+		return errors.New("-provider must be stripe or aftership")
+	}
+	if *value == "" {
+		return errors.New("-secret is required")
+	}
+	m, err := store.GetMerchant(ctx, *id)
+	if err != nil {
+		return err
+	}
+	if m.WebhookSecrets == nil {
+		m.WebhookSecrets = map[string][]string{}
+	}
+	have := m.WebhookSecrets[*provider]
+	switch verb {
+	case "add":
+		if !slices.Contains(have, *value) {
+			have = append(have, *value)
+		}
+	case "remove":
+		have = slices.DeleteFunc(have, func(s string) bool { return s == *value })
+	}
+	m.WebhookSecrets[*provider] = have
+	if err := store.PutMerchant(ctx, m); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s now has %d active %s secret(s); warm functions pick the change up within a minute\n", m.ID, len(have), *provider)
+	return nil
+}
+
+func agentPut(ctx context.Context, store Store, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("agent put", flag.ContinueOnError)
+	id := fs.String("merchant", "", "merchant id")
+	email := fs.String("email", "", "the agent's email (their sign-in)")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", string(merchant.RoleAgent), "agent, supervisor or admin")
+	lang := fs.String("lang", "en", "the language the agent writes in (BCP 47)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r := merchant.Role(*role)
+	if r != merchant.RoleAgent && r != merchant.RoleSupervisor && r != merchant.RoleAdmin {
+		return errors.New("-role must be agent, supervisor or admin")
+	}
+	if !strings.Contains(*email, "@") || *name == "" {
+		return errors.New("-email and -name are required")
+	}
+	if _, err := store.GetMerchant(ctx, *id); err != nil {
+		return err
+	}
+	if err := store.PutAgent(ctx, merchant.Agent{Email: *email, Name: *name, MerchantID: *id, Role: r, Language: *lang}); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "agent %s saved for %s. Give them a sign-in (user pool id: the UserPoolId output):\n", *email, *id)
+	fmt.Fprintf(out, "  aws cognito-idp admin-create-user --user-pool-id <pool> --username %s --user-attributes Name=email,Value=%s Name=email_verified,Value=true Name=%s,Value=%s\n",
+		*email, *email, auth.MerchantClaim, *id)
+	fmt.Fprintf(out, "  aws cognito-idp admin-add-user-to-group --user-pool-id <pool> --username %s --group-name %s\n", *email, r)
+	return nil
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 40 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
