@@ -197,12 +197,14 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 	}
 	change := dynamo.Change{}
 	var said []string
+	params := map[string]string{}
 	if req.Status != nil {
 		if !req.Status.Valid() {
 			return errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
 		}
 		change.Status = *req.Status
 		said = append(said, "status "+string(*req.Status))
+		params["status"] = string(*req.Status)
 	}
 	if req.Assignee != nil {
 		email := strings.TrimSpace(*req.Assignee)
@@ -217,6 +219,7 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 			said = append(said, "unassigned")
 		}
 		change.Assignee = &email
+		params["assignee"] = email // "" records an unassignment
 	}
 	if req.Tags != nil {
 		tags, err := cleanTags(*req.Tags)
@@ -225,12 +228,13 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 		}
 		change.Tags = &tags
 		said = append(said, "tags: "+strings.Join(tags, ", "))
+		params["tags"] = strings.Join(tags, ",")
 	}
 	if len(said) == 0 {
 		return errs.E(errs.Invalid, "nothing to change: give status, assignee or tags")
 	}
 	id := r.PathValue("ticketId")
-	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email, Body: strings.Join(said, "; ")}
+	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email, Body: strings.Join(said, "; "), Params: params}
 	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
 	if err != nil {
 		return err

@@ -521,6 +521,15 @@ func matchesGoType(doc document, p any, g reflect.Type) error {
 		if typ != "string" || s["format"] != "date-time" {
 			return fmt.Errorf("type %v format %v; want string date-time for %s", typ, s["format"], g)
 		}
+	case g.Kind() == reflect.Map:
+		if typ != "object" || g.Key().Kind() != reflect.String {
+			return fmt.Errorf("type %v; want object for %s", typ, g)
+		}
+		extra, ok := s["additionalProperties"].(map[string]any)
+		if !ok {
+			return fmt.Errorf("map %s needs an additionalProperties schema", g)
+		}
+		return matchesGoType(doc, extra, g.Elem())
 	case g.Kind() == reflect.Bool:
 		if typ != "boolean" {
 			return fmt.Errorf("type %v; want boolean for %s", typ, g)

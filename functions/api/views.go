@@ -116,6 +116,9 @@ type EntryView struct {
 	EventType string    `json:"event_type,omitempty"`
 	Author    string    `json:"author,omitempty"`
 	Body      string    `json:"body"`
+	// Params are the facts behind a system or status line (amount in minor units, currency,
+	// decline_code, carrier, status, assignee, tags, …), for wording it in the agent's language.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 func summary(t ticket.Ticket) TicketSummary {
@@ -165,5 +168,5 @@ func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
 }
 
 func entryView(e ticket.Entry) EntryView {
-	return EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body}
+	return EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body, Params: e.Params}
 }

@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/borderdesk/borderdesk/events"
@@ -37,6 +38,49 @@ func Describe(f Fact) string {
 		return line + "."
 	}
 	return string(f.Event.Type)
+}
+
+// Params are the facts behind an event's timeline line, so a console can word the line in
+// the agent's language and format amounts for their locale. Amounts are minor units.
+func Params(f Fact) map[string]string {
+	out := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if p := f.Payment; p != nil {
+		set("amount", strconv.FormatInt(p.Amount.Amount, 10))
+		set("currency", p.Amount.Currency)
+		set("decline_code", p.DeclineCode)
+		set("failure_message", p.FailureMessage)
+		if d := p.Dispute; d != nil {
+			set("amount", strconv.FormatInt(d.Amount.Amount, 10))
+			set("currency", d.Amount.Currency)
+			set("dispute_reason", d.Reason)
+			set("dispute_status", d.Status)
+			set("evidence_due_by", d.EvidenceDueBy)
+		}
+		if r := p.Refund; r != nil {
+			set("amount", strconv.FormatInt(r.Amount.Amount, 10))
+			set("currency", r.Amount.Currency)
+			set("refund_status", r.Status)
+		}
+	}
+	if s := f.Shipment; s != nil {
+		set("carrier", s.Carrier)
+		set("tracking_number", s.TrackingNumber)
+		set("shipment_status", s.Status)
+		set("sub_status_message", s.SubStatusMessage)
+		set("expected_delivery", s.ExpectedDelivery)
+		if n := len(s.Checkpoints); n > 0 {
+			set("last_scan", s.Checkpoints[n-1].Message)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // declineReasons says in plain words what a card issuer's decline code means.

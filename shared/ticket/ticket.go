@@ -241,7 +241,8 @@ type Entry struct {
 	At        time.Time         `json:"at"`
 	EventType events.DetailType `json:"event_type,omitempty"`
 	Author    string            `json:"author,omitempty"`
-	Body      string            `json:"body"`
+	Body      string            `json:"body"` // in English; Params let a console word it otherwise
+	Params    map[string]string `json:"params,omitempty"`
 }
 
 // IsMessage reports whether e is a message between people rather than a system line.
@@ -359,9 +360,9 @@ func Merge(t *Ticket, f Fact) Entry {
 			t.Topic, t.TopicAt = strings.TrimSpace(m.Subject), pick
 		}
 	}
-	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f)}
+	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f), Params: Params(f)}
 	if f.Message != nil {
-		entry.Kind, entry.Author, entry.Body = EntryCustomer, f.Message.Customer.Email, f.Message.Text
+		entry.Kind, entry.Author, entry.Body, entry.Params = EntryCustomer, f.Message.Customer.Email, f.Message.Text, nil
 		// A customer writing back reopens a ticket that was waiting on them.
 		if t.Status == StatusPending {
 			t.Status = StatusOpen

@@ -1,6 +1,7 @@
 package ticket_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -113,5 +114,23 @@ func TestWords(t *testing.T) {
 	f := fact(t, events.PaymentFailed, "e1", events.Payment{PaymentID: "pi", Amount: events.Money{Amount: 8990, Currency: "eur"}, DeclineCode: "insufficient_funds"})
 	if got, want := ticket.Describe(f), "Payment of 89.90 EUR failed. The card has insufficient funds."; got != want {
 		t.Errorf("Describe(payment failed) = %q; want %q", got, want)
+	}
+}
+
+func TestParams(t *testing.T) {
+	pay := events.Payment{PaymentID: "pi", Amount: events.Money{Amount: 8990, Currency: "eur"}, DeclineCode: "insufficient_funds"}
+	ship := events.Shipment{TrackingNumber: "JD1", Carrier: "dhl", Status: "Exception", Checkpoints: []events.Checkpoint{{Message: "Held by customs"}}}
+	tests := []struct {
+		f    ticket.Fact
+		want string
+	}{
+		{fact(t, events.PaymentFailed, "e1", pay), "map[amount:8990 currency:eur decline_code:insufficient_funds]"},
+		{fact(t, events.ShipmentException, "e2", ship), "map[carrier:dhl last_scan:Held by customs shipment_status:Exception tracking_number:JD1]"},
+		{fact(t, events.MessageReceived, "e3", events.Message{Customer: events.Customer{Email: "a@b.de"}, Text: "hi"}), "map[]"},
+	}
+	for _, tc := range tests {
+		if got := fmt.Sprint(ticket.Params(tc.f)); got != tc.want {
+			t.Errorf("Params(%s) = %s; want %s", tc.f.Event.Type, got, tc.want)
+		}
 	}
 }
