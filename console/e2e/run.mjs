@@ -254,7 +254,7 @@ async function main() {
       assert(amount === "€89.00", `payment amount = ${JSON.stringify(amount)}; want "€89.00"`);
       await page.getByTestId("decline-reason").getByText("insufficient funds").waitFor();
       await page.getByTestId("entry-customer").first().waitFor();
-      await page.getByTestId("entry-event").first().waitFor();
+      await page.getByTestId("entry-event").filter({ hasText: "Payment of €89.00 failed: the card has insufficient funds." }).waitFor();
       await shot("04-ticket-context");
     });
 
@@ -432,6 +432,9 @@ async function main() {
       await page.getByTestId("assignee-select").locator("option", { hasText: "未分配" }).waitFor({ state: "attached" });
       await page.getByTestId("filter-assignee").locator("option", { hasText: "任何人" }).waitFor({ state: "attached" });
       await page.getByTestId("local-time").first().getByText("当地时间").waitFor();
+      // Timeline lines are worded from their params, not shown as the API's English body.
+      await page.getByTestId("entry-event").filter({ hasText: "支付 €89.00 失败：卡内余额不足。" }).waitFor();
+      await page.getByTestId("entry-status").filter({ hasText: "将状态改为已解决" }).first().waitFor();
       const lang = await page.evaluate(() => document.documentElement.lang);
       assert(lang === "zh-CN", `<html lang> = ${lang}`);
       await shot("06-chinese");

@@ -120,7 +120,16 @@ export interface EntryView {
   at: string;
   event_type?: string;
   author?: string;
+  /** The server's English sentence; the fallback when params are absent or not understood. */
   body: string;
+  /**
+   * The facts behind an event or status line, all strings. Events: amount (minor units),
+   * currency, decline_code, failure_message, dispute_reason, dispute_status, evidence_due_by,
+   * refund_status, carrier, tracking_number, shipment_status, sub_status_message,
+   * expected_delivery, last_scan. Status lines: status, assignee ("" unassigned), tags
+   * (comma-separated). Any subset.
+   */
+  params?: Record<string, string>;
 }
 
 export interface TicketDetail extends TicketSummary {

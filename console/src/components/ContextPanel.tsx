@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { TicketDetail } from "../api/types";
 import { countryName, countryTimeZone, formatDate, formatDateTime, formatLocalTime, formatMoney, formatRelative, languageName } from "../format";
 import { useI18n } from "../i18n";
-import { carrierName, declineReason, humanize, paymentStatus, shipmentStatus } from "../i18n/labels";
+import { carrierName, declineReason, disputeReason, paymentStatus, shipmentStatus } from "../i18n/labels";
 import { useNow } from "./ui";
 
 function Field(props: { label: string; children: ComponentChildren; testid?: string }) {
@@ -93,7 +93,7 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
             )}
             {p.dispute && (
               <Field label={t("context.dispute")}>
-                {formatMoney(p.dispute.amount, locale)} · {humanize(p.dispute.reason)} · {paymentStatus(p.dispute.status, locale)}
+                {formatMoney(p.dispute.amount, locale)} · {disputeReason(p.dispute.reason, locale)} · {paymentStatus(p.dispute.status, locale)}
                 {p.dispute.evidence_due_by && (
                   <div class="warn small">{t("context.disputeDue", { date: formatDateTime(p.dispute.evidence_due_by, locale) })}</div>
                 )}

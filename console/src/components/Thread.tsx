@@ -1,6 +1,7 @@
 import { statuses, type Agent, type EntryView, type TicketStatus } from "../api/types";
 import { formatDateTime } from "../format";
 import { useI18n, type Translate } from "../i18n";
+import { eventLine } from "../i18n/events";
 import { agentName } from "./ui";
 
 /** ChangePart is one change in a status line. */
@@ -11,43 +12,46 @@ export type ChangePart =
   | { kind: "tags"; tags: string[] };
 
 /**
- * changeParts reads an agent's change line as the API writes it (functions/api/handlers.go):
- * "status solved; assigned to anna@demo.test; tags: refund, vip", one part per change. An
- * older or unknown line gives null, and the raw text is shown.
+ * changeParts reads an agent's change from the line's params (functions/api/handlers.go):
+ * status, assignee ("" unassigns) and tags (comma-separated), any of them, in that order. An
+ * older line without params, or one with a status the console does not know, gives null, and
+ * the API's English body is shown.
  */
-export function changeParts(body: string): ChangePart[] | null {
+export function changeParts(params: Record<string, string> | undefined): ChangePart[] | null {
+  if (!params) return null;
   const parts: ChangePart[] = [];
-  for (const raw of body.split(";")) {
-    const p = raw.trim();
-    let m: RegExpExecArray | null;
-    if ((m = /^(?:status|status changed to)\s+(\w+)\.?$/i.exec(p)) && statuses.includes(m[1].toLowerCase() as TicketStatus)) {
-      parts.push({ kind: "status", status: m[1].toLowerCase() as TicketStatus });
-    } else if ((m = /^assigned to\s+(\S+)$/i.exec(p))) {
-      parts.push({ kind: "assigned", agent: m[1] });
-    } else if (/^unassigned$/i.test(p)) {
-      parts.push({ kind: "unassigned" });
-    } else if ((m = /^tags:\s*(.*)$/i.exec(p))) {
-      parts.push({ kind: "tags", tags: m[1].split(",").map((x) => x.trim()).filter(Boolean) });
-    } else {
-      return null;
-    }
+  if (params.status !== undefined) {
+    if (!statuses.includes(params.status as TicketStatus)) return null;
+    parts.push({ kind: "status", status: params.status as TicketStatus });
+  }
+  if (params.assignee !== undefined) {
+    parts.push(params.assignee ? { kind: "assigned", agent: params.assignee } : { kind: "unassigned" });
+  }
+  if (params.tags !== undefined) {
+    parts.push({ kind: "tags", tags: params.tags.split(",").map((x) => x.trim()).filter(Boolean) });
   }
   return parts.length ? parts : null;
 }
 
-function changeText(p: ChangePart, author: string | undefined, who: string, agents: Agent[], t: Translate): string {
+function changeText(p: ChangePart, author: string | undefined, agents: Agent[], t: Translate): string {
   switch (p.kind) {
     case "status":
-      return t("entry.status", { who, status: t(`status.${p.status}`) });
+      return t("entry.status", { status: t(`status.${p.status}`) });
     case "assigned":
       return author && p.agent.toLowerCase() === author.toLowerCase()
-        ? t("entry.took", { who })
-        : t("entry.assigned", { who, agent: agentName(p.agent, agents) });
+        ? t("entry.took")
+        : t("entry.assigned", { agent: agentName(p.agent, agents) });
     case "unassigned":
-      return t("entry.unassigned", { who });
+      return t("entry.unassigned");
     case "tags":
-      return p.tags.length ? t("entry.tags", { who, tags: p.tags.join(", ") }) : t("entry.tagsCleared", { who });
+      return p.tags.length ? t("entry.tags", { tags: p.tags.join(", ") }) : t("entry.tagsCleared");
   }
+}
+
+/** changeLine words a status line: "Anna Schmidt set the status to Solved; assigned the ticket to Li Wei". */
+export function changeLine(parts: ChangePart[], author: string | undefined, agents: Agent[], t: Translate): string {
+  const who = agentName(author, agents) || t("entry.event");
+  return t("entry.change", { who, changes: parts.map((p) => changeText(p, author, agents, t)).join(t("entry.changeSep")) });
 }
 
 function Entry({ e, customerName, agents }: { e: EntryView; customerName: string; agents: Agent[] }) {
@@ -74,11 +78,10 @@ function Entry({ e, customerName, agents }: { e: EntryView; customerName: string
         </li>
       );
     case "status": {
-      const parts = changeParts(e.body);
-      const who = agentName(e.author, agents) || t("entry.event");
+      const parts = changeParts(e.params);
       return (
         <li class="entry sys sys-status" data-testid="entry-status">
-          <span>{parts ? parts.map((p) => changeText(p, e.author, who, agents, t)).join(" · ") : e.body}</span>
+          <span>{parts ? changeLine(parts, e.author, agents, t) : e.body}</span>
           <span class="muted small">{when}</span>
         </li>
       );
@@ -87,7 +90,7 @@ function Entry({ e, customerName, agents }: { e: EntryView; customerName: string
       return (
         <li class="entry sys sys-event" data-testid="entry-event">
           {e.event_type && <code class="event-type">{e.event_type}</code>}
-          <span>{e.body}</span>
+          <span>{(e.kind === "event" && eventLine(e.event_type, e.params, locale, t)) || e.body}</span>
           <span class="muted small">{when}</span>
         </li>
       );

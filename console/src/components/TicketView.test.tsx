@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
-import type { TicketDetail, TicketUpdate } from "../api/types";
+import type { EntryView, TicketDetail, TicketUpdate } from "../api/types";
 import { I18nProvider, type Locale } from "../i18n";
 import { ticket } from "../test/fixtures";
 import { changeParts } from "./Thread";
@@ -139,33 +139,52 @@ describe("TicketView tags", () => {
 });
 
 describe("change lines in the timeline", () => {
-  it("reads the API's change lines", () => {
-    expect(changeParts("status solved")).toEqual([{ kind: "status", status: "solved" }]);
-    expect(changeParts("assigned to li.wei@demo.test; tags: refund, vip")).toEqual([
+  it("reads the change from the line's params", () => {
+    expect(changeParts({ status: "solved" })).toEqual([{ kind: "status", status: "solved" }]);
+    expect(changeParts({ tags: "refund,vip", assignee: "li.wei@demo.test" })).toEqual([
       { kind: "assigned", agent: "li.wei@demo.test" },
       { kind: "tags", tags: ["refund", "vip"] },
     ]);
-    expect(changeParts("unassigned")).toEqual([{ kind: "unassigned" }]);
-    expect(changeParts("tags: ")).toEqual([{ kind: "tags", tags: [] }]);
-    expect(changeParts("something else")).toBeNull();
+    expect(changeParts({ assignee: "" })).toEqual([{ kind: "unassigned" }]);
+    expect(changeParts({ tags: "" })).toEqual([{ kind: "tags", tags: [] }]);
+    expect(changeParts({ status: "archived" })).toBeNull();
+    expect(changeParts({})).toBeNull();
+    expect(changeParts(undefined)).toBeNull();
   });
 
-  it("words them in the UI language with agents' names", async () => {
-    setup({
-      timeline: [
-        { id: "e1", kind: "status", at: "2026-01-01T10:00:00Z", author: "anna@demo.test", body: "assigned to li.wei@demo.test; tags: vip" },
-        { id: "e2", kind: "status", at: "2026-01-01T10:01:00Z", author: "li.wei@demo.test", body: "status pending" },
-        { id: "e3", kind: "status", at: "2026-01-01T10:02:00Z", author: "sam@demo.test", body: "assigned to sam@demo.test" },
-        { id: "e4", kind: "status", at: "2026-01-01T10:03:00Z", author: "sam@demo.test", body: "Something the console does not know" },
-      ],
-    }, "zh-CN");
+  const lines: EntryView[] = [
+    { id: "e1", kind: "status", at: "2026-01-01T10:00:00Z", author: "anna@demo.test", body: "status solved; assigned to li.wei@demo.test; tags: vip", params: { status: "solved", assignee: "li.wei@demo.test", tags: "vip" } },
+    { id: "e2", kind: "status", at: "2026-01-01T10:01:00Z", author: "li.wei@demo.test", body: "status pending", params: { status: "pending" } },
+    { id: "e3", kind: "status", at: "2026-01-01T10:02:00Z", author: "sam@demo.test", body: "assigned to sam@demo.test", params: { assignee: "sam@demo.test" } },
+    { id: "e4", kind: "status", at: "2026-01-01T10:03:00Z", author: "sam@demo.test", body: "unassigned; tags: ", params: { assignee: "", tags: "" } },
+    { id: "e5", kind: "status", at: "2026-01-01T10:04:00Z", author: "nobody@demo.test", body: "assigned to x@demo.test", params: { assignee: "x@demo.test" } },
+    // An older line, from before params: the API's words, not parsed.
+    { id: "e6", kind: "status", at: "2026-01-01T10:05:00Z", author: "sam@demo.test", body: "status solved" },
+  ];
+
+  it("words them in English with agents' names", async () => {
+    setup({ timeline: lines });
     await screen.findByTestId("ticket-view");
-    const lines = screen.getAllByTestId("entry-status").map((e) => e.firstChild?.textContent);
-    expect(lines).toEqual([
-      "Anna Schmidt 将工单分配给 Li Wei · Anna Schmidt 将标签设为：vip",
+    expect(screen.getAllByTestId("entry-status").map((e) => e.firstChild?.textContent)).toEqual([
+      "Anna Schmidt set the status to Solved; assigned the ticket to Li Wei; set the tags: vip",
+      "Li Wei set the status to Pending",
+      "Sam Taylor took the ticket",
+      "Sam Taylor unassigned the ticket; removed all tags",
+      "nobody@demo.test assigned the ticket to x@demo.test",
+      "status solved",
+    ]);
+  });
+
+  it("words them in Chinese", async () => {
+    setup({ timeline: lines }, "zh-CN");
+    await screen.findByTestId("ticket-view");
+    expect(screen.getAllByTestId("entry-status").map((e) => e.firstChild?.textContent)).toEqual([
+      "Anna Schmidt 将状态改为已解决；将工单分配给 Li Wei；将标签设为：vip",
       "Li Wei 将状态改为等待中",
       "Sam Taylor 认领了工单",
-      "Something the console does not know",
+      "Sam Taylor 取消了工单的分配；移除了所有标签",
+      "nobody@demo.test 将工单分配给 x@demo.test",
+      "status solved",
     ]);
   });
 });

@@ -61,14 +61,51 @@ const shipmentStatusZH: Labels = {
   InTransit: "运输中",
   OutForDelivery: "派送中",
   AttemptFail: "派送失败",
+  FailedAttempt: "派送失败",
   Delivered: "已签收",
   AvailableForPickup: "待自提",
   Exception: "异常",
   Expired: "已过期",
 };
 
+// Stripe's dispute reasons.
+const disputeReasonEN: Labels = {
+  bank_cannot_process: "Bank cannot process",
+  check_returned: "Check returned",
+  credit_not_processed: "Refund not processed",
+  customer_initiated: "Initiated by the customer",
+  debit_not_authorized: "Debit not authorized",
+  duplicate: "Duplicate charge",
+  fraudulent: "Fraudulent",
+  general: "General",
+  incorrect_account_details: "Incorrect account details",
+  insufficient_funds: "Insufficient funds",
+  product_not_received: "Product not received",
+  product_unacceptable: "Product unacceptable",
+  subscription_canceled: "Subscription canceled",
+  unrecognized: "Unrecognized charge",
+};
+
+const disputeReasonZH: Labels = {
+  bank_cannot_process: "银行无法处理",
+  check_returned: "支票被退回",
+  credit_not_processed: "退款未处理",
+  customer_initiated: "客户发起",
+  debit_not_authorized: "扣款未经授权",
+  duplicate: "重复扣款",
+  fraudulent: "欺诈交易",
+  general: "一般原因",
+  incorrect_account_details: "账户信息有误",
+  insufficient_funds: "余额不足",
+  product_not_received: "未收到商品",
+  product_unacceptable: "商品不符合描述",
+  subscription_canceled: "订阅已取消",
+  unrecognized: "无法识别的扣款",
+};
+
 const tables: Record<string, Partial<Record<Locale, Labels>>> = {
   decline: { en: declineEN, "zh-CN": declineZH },
+  disputeReason: { en: disputeReasonEN, "zh-CN": disputeReasonZH },
   paymentStatus: { "zh-CN": paymentStatusZH },
   shipmentStatus: { "zh-CN": shipmentStatusZH },
 };
@@ -95,6 +132,10 @@ export function declineReason(code: string | undefined, apiText: string | undefi
 
 export function paymentStatus(raw: string, locale: Locale): string {
   return label("paymentStatus", raw, locale) ?? humanize(raw);
+}
+
+export function disputeReason(raw: string, locale: Locale): string {
+  return label("disputeReason", raw, locale) ?? humanize(raw);
 }
 
 export function shipmentStatus(raw: string, locale: Locale): string {

@@ -1,0 +1,122 @@
+import { cleanup, render, screen } from "@testing-library/preact";
+import { describe, expect, it } from "vitest";
+import type { EntryView } from "../api/types";
+import { I18nProvider, type Locale } from "../i18n";
+import { Thread } from "./Thread";
+
+/** line renders one event line and returns its words (without the event type and time). */
+function line(event_type: string, params: Record<string, string> | undefined, locale: Locale, body = "the API's words"): string {
+  const e: EntryView = { id: "e1", kind: "event", at: "2026-11-10T10:00:00Z", event_type, body, ...(params ? { params } : {}) };
+  render(
+    <I18nProvider initial={locale}>
+      <Thread entries={[e]} customerName="" />
+    </I18nProvider>,
+  );
+  const text = screen.getByTestId("entry-event").querySelector("span")?.textContent ?? "";
+  return text.replace(/[\u00a0\u202f]/g, " ");
+}
+
+const shipment = { carrier: "dhl", tracking_number: "JD014600006281230458", shipment_status: "Exception" };
+
+describe("event lines from params", () => {
+  it.each<[string, Record<string, string>, string, string]>([
+    [
+      "payment.failed",
+      { amount: "8990", currency: "eur", decline_code: "insufficient_funds", failure_message: "Your card has insufficient funds." },
+      "Payment of €89.90 failed: the card has insufficient funds.",
+      "支付 €89.90 失败：卡内余额不足。",
+    ],
+    [
+      "payment.failed",
+      { amount: "8990", currency: "eur" },
+      "Payment of €89.90 failed.",
+      "支付 €89.90 失败。",
+    ],
+    [
+      "payment.dispute_opened",
+      { amount: "12900", currency: "usd", dispute_reason: "product_not_received", dispute_status: "needs_response", evidence_due_by: "2026-11-20T12:00:00Z" },
+      "Chargeback opened for $129.00 — reason: product not received. Evidence due Nov 20, 2026.",
+      "收到 US$129.00 的拒付，原因：未收到商品。证据截止日期：2026年11月20日。",
+    ],
+    [
+      "payment.dispute_opened",
+      { amount: "12900", currency: "usd", dispute_reason: "some_new_reason" },
+      "Chargeback opened for $129.00 — reason: some new reason.",
+      "收到 US$129.00 的拒付，原因：Some new reason。",
+    ],
+    [
+      "payment.dispute_closed",
+      { amount: "12900", currency: "usd", dispute_reason: "product_not_received", dispute_status: "won" },
+      "Chargeback of $129.00 closed: won.",
+      "US$129.00 的拒付已结案：已胜诉。",
+    ],
+    [
+      "payment.refunded",
+      { amount: "2000", currency: "gbp", refund_status: "succeeded" },
+      "Refund of £20.00: succeeded.",
+      "退款 £20.00：成功。",
+    ],
+    [
+      "payment.refund_updated",
+      { amount: "2000", currency: "gbp", refund_status: "pending" },
+      "Refund of £20.00: pending.",
+      "退款 £20.00：处理中。",
+    ],
+    [
+      "shipment.exception",
+      { ...shipment, sub_status_message: "Held by customs", last_scan: "Shipment on hold. " },
+      "DHL parcel JD014600006281230458 — Exception: Held by customs. Last scan: Shipment on hold.",
+      "DHL 包裹 JD014600006281230458：异常（Held by customs）。最后扫描：Shipment on hold。",
+    ],
+    [
+      "shipment.exception",
+      { ...shipment, shipment_status: "FailedAttempt", carrier: "ups" },
+      "UPS parcel JD014600006281230458 — Failed attempt.",
+      "UPS 包裹 JD014600006281230458：派送失败。",
+    ],
+    [
+      "shipment.updated",
+      { tracking_number: "1Z999", shipment_status: "InTransit", sub_status_message: "In Transit", last_scan: "Departed facility", expected_delivery: "2026-11-14" },
+      "Parcel 1Z999 — In transit. Last scan: Departed facility.",
+      "包裹 1Z999：运输中。最后扫描：Departed facility。",
+    ],
+    [
+      "shipment.delayed",
+      { ...shipment, shipment_status: "InTransit", expected_delivery: "2026-11-14" },
+      "DHL parcel JD014600006281230458 — In transit. Expected delivery Nov 14, 2026.",
+      "DHL 包裹 JD014600006281230458：运输中。预计送达：2026年11月14日。",
+    ],
+  ])("%s renders in English and Chinese (%j)", (type, params, want, wantZH) => {
+    expect(line(type, params, "en")).toBe(want);
+    cleanup();
+    expect(line(type, params, "zh-CN")).toBe(wantZH);
+  });
+
+  it("shows JPY without decimals (zh-CN writes JP¥: ¥ alone is the yuan there)", () => {
+    const params = { amount: "12800", currency: "jpy", decline_code: "expired_card" };
+    expect(line("payment.failed", params, "en")).toBe("Payment of ¥12,800 failed: the card has expired.");
+    cleanup();
+    expect(line("payment.failed", params, "zh-CN")).toBe("支付 JP¥12,800 失败：银行卡已过期。");
+  });
+
+  it("falls back from an unknown decline code to Stripe's message, then to the code", () => {
+    expect(line("payment.failed", { amount: "500", currency: "eur", decline_code: "new_code", failure_message: "Try again later" }, "en")).toBe(
+      "Payment of €5.00 failed: try again later.",
+    );
+    cleanup();
+    expect(line("payment.failed", { amount: "500", currency: "eur", decline_code: "new_code" }, "en")).toBe("Payment of €5.00 failed (decline code new_code).");
+    cleanup();
+    expect(line("payment.failed", { amount: "500", currency: "eur", decline_code: "new_code" }, "zh-CN")).toBe("支付 €5.00 失败（拒绝代码 new_code）。");
+  });
+
+  it.each<[string, Record<string, string> | undefined]>([
+    ["payment.failed", undefined], // an older entry
+    ["payment.failed", { decline_code: "insufficient_funds" }], // no amount
+    ["payment.failed", { amount: "89.90", currency: "eur" }], // not minor units
+    ["payment.refunded", { amount: "2000", currency: "gbp" }], // no refund status
+    ["shipment.exception", { carrier: "dhl" }], // no tracking number or status
+    ["payment.captured", { amount: "2000", currency: "gbp" }], // a type the console does not know
+  ])("shows the API's body for %s with %j", (type, params) => {
+    expect(line(type, params, "zh-CN", "Payment of 89.90 EUR failed.")).toBe("Payment of 89.90 EUR failed.");
+  });
+});
