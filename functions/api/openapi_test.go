@@ -433,6 +433,7 @@ func TestOpenAPISchemasMirrorViews(t *testing.T) {
 		"TicketUpdate":  reflect.TypeFor[api.TicketUpdate](),
 		"AgentList":     reflect.TypeFor[api.AgentList](),
 		"AgentView":     reflect.TypeFor[api.AgentView](),
+		"Ref":           reflect.TypeFor[ticket.Ref](),
 		"NewMessage":    reflect.TypeFor[api.NewMessage](),
 		"Error":         reflect.TypeFor[httpjson.Error](),
 	}

@@ -47,16 +47,18 @@ type TicketList struct {
 
 // TicketSummary is a ticket as the inbox shows it.
 type TicketSummary struct {
-	ID       string          `json:"id"`
-	Subject  string          `json:"subject"`
-	Status   ticket.Status   `json:"status"`
-	Category ticket.Category `json:"category"`
-	Priority ticket.Priority `json:"priority"`
-	Customer events.Customer `json:"customer"`
-	OrderID  string          `json:"order_id,omitempty"`
-	Assignee string          `json:"assignee,omitempty"`
-	Language string          `json:"language,omitempty"`
-	Tags     []string        `json:"tags"`
+	ID      string `json:"id"`
+	Subject string `json:"subject"` // in English
+	// SubjectRef is what the subject names, so a console can word it in the agent's language.
+	SubjectRef ticket.Ref      `json:"subject_ref"`
+	Status     ticket.Status   `json:"status"`
+	Category   ticket.Category `json:"category"`
+	Priority   ticket.Priority `json:"priority"`
+	Customer   events.Customer `json:"customer"`
+	OrderID    string          `json:"order_id,omitempty"`
+	Assignee   string          `json:"assignee,omitempty"`
+	Language   string          `json:"language,omitempty"`
+	Tags       []string        `json:"tags"`
 	// Unread: the caller has not opened the ticket since its last activity (lists only).
 	Unread    bool      `json:"unread"`
 	CreatedAt time.Time `json:"created_at"`
@@ -123,7 +125,7 @@ type EntryView struct {
 
 func summary(t ticket.Ticket) TicketSummary {
 	s := TicketSummary{
-		ID: t.ID, Subject: t.Subject(), Status: t.Status, Category: t.Category, Priority: t.Priority,
+		ID: t.ID, Subject: t.Subject(), SubjectRef: t.SubjectRef(), Status: t.Status, Category: t.Category, Priority: t.Priority,
 		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, Language: t.Language, Tags: t.Tags,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 	}

@@ -188,21 +188,38 @@ type Shipment struct {
 	EventID string    `json:"event_id"`
 }
 
-// Subject is a one-line summary for the inbox.
-func (t Ticket) Subject() string {
-	ref := t.OrderID
+// Ref is what a ticket is about, for its subject line: an order, a payment, a parcel or a
+// customer — or, for a customer's message, the subject line they wrote (kind "topic").
+type Ref struct {
+	Kind  string `json:"kind"` // order, payment, parcel, customer, topic
+	Value string `json:"value"`
+}
+
+// SubjectRef is the reference the subject line names.
+func (t Ticket) SubjectRef() Ref {
 	switch {
-	case ref != "":
-		ref = "order " + ref
+	case t.Topic != "" && t.Category == CategoryCustomerMessage:
+		return Ref{"topic", t.Topic}
+	case t.OrderID != "":
+		return Ref{"order", t.OrderID}
 	case t.Payment != nil:
-		ref = "payment " + t.Payment.PaymentID
+		return Ref{"payment", t.Payment.PaymentID}
 	case t.Shipment != nil:
-		ref = "parcel " + t.Shipment.TrackingNumber
-	default:
-		ref = t.Customer.Email
+		return Ref{"parcel", t.Shipment.TrackingNumber}
 	}
-	if t.Topic != "" && t.Category == CategoryCustomerMessage {
-		return t.Topic
+	return Ref{"customer", t.Customer.Email}
+}
+
+// Subject is a one-line summary for the inbox, in English; consoles in other languages
+// word it from Category and SubjectRef.
+func (t Ticket) Subject() string {
+	r := t.SubjectRef()
+	if r.Kind == "topic" {
+		return r.Value
+	}
+	ref := r.Value
+	if r.Kind != "customer" {
+		ref = r.Kind + " " + r.Value
 	}
 	switch t.Category {
 	case CategoryPaymentFailed:
