@@ -435,6 +435,13 @@ async function main() {
       // Timeline lines are worded from their params, not shown as the API's English body.
       await page.getByTestId("entry-event").filter({ hasText: "支付 €89.00 失败：卡内余额不足。" }).waitFor();
       await page.getByTestId("entry-status").filter({ hasText: "将状态改为已解决" }).first().waitFor();
+      // Subjects are worded from category + subject_ref; a customer's own email stays as written.
+      await page.getByTestId("ticket-subject").getByText(`订单 ${expect.eurOrder} 支付失败`, { exact: true }).waitFor();
+      // The opened ticket is solved by now, so out of the open inbox: the yen one is still there.
+      await rows.locator(".row-subject").getByText(`订单 ${expect.yenOrder} 支付失败`, { exact: true }).waitFor();
+      await rows.locator(".row-subject").getByText("关于 wang.fang@example.cn 的消息", { exact: true }).waitFor();
+      const title = await page.getByTestId("ticket-view").getAttribute("aria-label");
+      assert(title === `订单 ${expect.eurOrder} 支付失败`, `ticket aria-label ${JSON.stringify(title)}`);
       const lang = await page.evaluate(() => document.documentElement.lang);
       assert(lang === "zh-CN", `<html lang> = ${lang}`);
       await shot("06-chinese");

@@ -23,6 +23,16 @@ export const categories: Category[] = [
   "customer_message",
 ];
 
+/** What a ticket's subject line names. "topic" is the customer's own subject line. */
+export type SubjectRefKind = "order" | "payment" | "parcel" | "customer" | "topic";
+export const subjectRefKinds: SubjectRefKind[] = ["order", "payment", "parcel", "customer", "topic"];
+
+export interface SubjectRef {
+  kind: SubjectRefKind;
+  /** An order number, payment id, tracking number, customer email, or the customer's subject line. */
+  value: string;
+}
+
 export interface Money {
   amount: number; // integer minor units
   currency: string; // ISO 4217, any case
@@ -44,7 +54,13 @@ export interface Me {
 
 export interface TicketSummary {
   id: string;
+  /** The server's English subject line; the fallback when subject_ref is absent or not understood. */
   subject: string;
+  /**
+   * What the subject names, for wording it in the agent's language (i18n/subjects.ts). The API
+   * always sends it; older data and fixtures may not.
+   */
+  subject_ref?: SubjectRef;
   status: TicketStatus;
   category: Category;
   priority: Priority;

@@ -133,14 +133,14 @@ describe("Inbox loading, filters and refresh", () => {
       round++;
       return round === 1
         ? { tickets: [ticket("a"), ticket("b")] }
-        : { tickets: [ticket("new", { subject: "Fresh one" }), ticket("a"), ticket("b", { subject: "B changed" })] };
+        : { tickets: [ticket("new"), ticket("a"), ticket("b", { category: "refund", subject: "Refund on order b" })] };
     });
     await screen.findAllByTestId("ticket-row");
     press("j");
     press("j");
     expect(selectedID()).toBe("b");
-    await screen.findByText("Fresh one");
-    expect(screen.getByText("B changed")).toBeTruthy();
+    await screen.findByText("Payment failed for order new");
+    expect(screen.getByText("Refund on order b")).toBeTruthy();
     expect(selectedID()).toBe("b");
   });
 });
@@ -148,14 +148,14 @@ describe("Inbox loading, filters and refresh", () => {
 describe("Inbox search, filters, unread and local time", () => {
   it("searches with q, shows only the answer, and the clear button restores the paged list", async () => {
     const { api } = setup({}, async (f) =>
-      f.q ? { tickets: [ticket("hit", { subject: "Order 10482 declined", order_id: "10482" })] } : { tickets: [ticket("a"), ticket("b")], next_cursor: "p2" },
+      f.q ? { tickets: [ticket("hit", { order_id: "10482", subject_ref: { kind: "order", value: "10482" } })] } : { tickets: [ticket("a"), ticket("b")], next_cursor: "p2" },
     );
     await screen.findAllByTestId("ticket-row");
     fireEvent.input(screen.getByTestId("search"), { target: { value: " #10482 " } });
     fireEvent.click(screen.getByTestId("search-submit"));
     await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(1));
     expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "#10482", status: "open" }), undefined, 25);
-    expect(screen.getByText("Order 10482 declined")).toBeTruthy();
+    expect(screen.getByText("Payment failed for order 10482")).toBeTruthy();
     expect(screen.getByTestId("search-note").textContent).toContain("#10482");
     expect(screen.queryByTestId("load-more")).toBeNull();
 
@@ -231,6 +231,31 @@ describe("Inbox search, filters, unread and local time", () => {
     await screen.findAllByTestId("ticket-row");
     expect(screen.getAllByTestId("row-tag").map((e) => e.textContent)).toEqual(["refund", "vip"]);
     expect(screen.getAllByTestId("row-assignee").map((e) => e.textContent)).toEqual(["Li Wei", "Me"]);
+  });
+});
+
+describe("Inbox subjects", () => {
+  const list = async () => ({
+    tickets: [
+      ticket("a", { subject_ref: { kind: "order", value: "10482" } }),
+      ticket("b", { category: "customer_message", subject: "Message about wang.fang@example.cn", subject_ref: { kind: "customer", value: "wang.fang@example.cn" } }),
+      ticket("c", { category: "customer_message", subject: "Where is my parcel?", subject_ref: { kind: "topic", value: "Where is my parcel?" } }),
+      ticket("d", { subject: "Payment failed for order 77 (old data)", subject_ref: undefined }),
+    ],
+  });
+  const subjects = () => [...document.querySelectorAll(".row-subject")].map((e) => e.textContent);
+
+  it.each([
+    ["en", ["Payment failed for order 10482", "Message about wang.fang@example.cn", "Where is my parcel?", "Payment failed for order 77 (old data)"]],
+    ["zh-CN", ["订单 10482 支付失败", "关于 wang.fang@example.cn 的消息", "Where is my parcel?", "Payment failed for order 77 (old data)"]],
+  ] as const)("words them in %s; a topic as written; no subject_ref shows the API's subject", async (locale, want) => {
+    render(
+      <I18nProvider initial={locale}>
+        <Inbox api={fakeApi(list)} onOpen={() => {}} refreshMs={0} />
+      </I18nProvider>,
+    );
+    await screen.findAllByTestId("ticket-row");
+    expect(subjects()).toEqual(want);
   });
 });
 

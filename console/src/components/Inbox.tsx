@@ -12,6 +12,7 @@ import {
 } from "../api/types";
 import { countryName, countryTimeZone, formatDateTime, formatLocalTime, formatRelative, languageName } from "../format";
 import { useI18n } from "../i18n";
+import { ticketSubject } from "../i18n/subjects";
 import { agentName, CategoryBadge, errorText, isTyping, PriorityBadge, StateMessage, StatusBadge, useNow } from "./ui";
 
 export interface InboxProps {
@@ -275,7 +276,7 @@ export function Inbox(props: InboxProps) {
                   {unread && (
                     <span class="unread-dot" data-testid="unread-dot" role="img" aria-label={t("inbox.unread")} title={t("inbox.unread")} />
                   )}
-                  {x.subject}
+                  {ticketSubject(x, t)}
                 </div>
                 <div class="row-bottom">
                   <span class="row-customer">

@@ -14,7 +14,7 @@ const agents = [
 ];
 
 function detail(over: Partial<TicketDetail> = {}): TicketDetail {
-  return { ...ticket("tk_1", { subject: "Card declined" }), context: {}, timeline: [], messages: [], ...over };
+  return { ...ticket("tk_1", { order_id: "10482", subject: "Payment failed for order 10482", subject_ref: { kind: "order", value: "10482" } }), context: {}, timeline: [], messages: [], ...over };
 }
 
 /** fakeApi serves one ticket and applies PATCHes to it, the way the API answers. */
@@ -86,6 +86,21 @@ describe("TicketView assignment", () => {
     expect(screen.getByTestId("assign-me").textContent).toBe("分配给我");
     expect(select().options[0].textContent).toBe("未分配");
     expect(screen.getByTestId("tag-add").textContent).toBe("添加标签");
+  });
+});
+
+describe("TicketView subject", () => {
+  it.each([
+    ["en", {}, "Payment failed for order 10482"],
+    ["zh-CN", {}, "订单 10482 支付失败"],
+    ["zh-CN", { category: "shipping_exception", subject_ref: { kind: "parcel", value: "1Z9X48V20312658874" } }, "运单 1Z9X48V20312658874 配送异常"],
+    ["zh-CN", { category: "customer_message", subject_ref: { kind: "topic", value: "Colis endommagé" } }, "Colis endommagé"],
+    ["zh-CN", { subject_ref: undefined }, "Payment failed for order 10482"],
+  ] as [Locale, Partial<TicketDetail>, string][])("in %s, %j: %s", async (locale, over, want) => {
+    setup(over, locale);
+    await screen.findByTestId("ticket-view");
+    expect(screen.getByTestId("ticket-subject").textContent).toBe(want);
+    expect(screen.getByTestId("ticket-view").getAttribute("aria-label")).toBe(want);
   });
 });
 

@@ -3,6 +3,7 @@ import type { ApiClient } from "../api/client";
 import { statuses, type Agent, type TicketDetail, type TicketStatus, type TicketSummary, type TicketUpdate } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
 import { useI18n } from "../i18n";
+import { ticketSubject } from "../i18n/subjects";
 import { Composer, type MessageKind } from "./Composer";
 import { ContextPanel } from "./ContextPanel";
 import { Thread } from "./Thread";
@@ -198,11 +199,12 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
   }
 
   const d = detail;
+  const subject = ticketSubject(d, t);
   const tags = d.tags ?? [];
   const assignee = d.assignee ?? "";
   const agentLabel = (a: Agent) => (a.email === me ? t("ticket.you", { name: a.name || a.email }) : a.name || a.email);
   return (
-    <section class="ticket" data-testid="ticket-view" aria-label={d.subject}>
+    <section class="ticket" data-testid="ticket-view" aria-label={subject}>
       <header class="ticket-head">
         <div class="ticket-head-main">
           <div class="ticket-title">
@@ -210,7 +212,7 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
               <PriorityBadge priority={d.priority} />
               <CategoryBadge category={d.category} />
             </div>
-            <h2 data-testid="ticket-subject">{d.subject}</h2>
+            <h2 data-testid="ticket-subject">{subject}</h2>
             <p class="muted small">
               <code>{d.id}</code>
               {" · "}

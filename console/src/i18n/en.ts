@@ -139,6 +139,20 @@ export const en = {
   "event.lastScan": "Last scan: {scan}.",
   "event.expected": "Expected delivery {date}.",
 
+  // Subject lines, as the server words them (shared/ticket/ticket.go Subject): {ref} is one of
+  // the subject.order … subject.customer phrases.
+  "subject.order": "order {value}",
+  "subject.payment": "payment {value}",
+  "subject.parcel": "parcel {value}",
+  "subject.customer": "{value}",
+  "subject.payment_failed": "Payment failed for {ref}",
+  "subject.chargeback": "Chargeback on {ref}",
+  "subject.refund": "Refund on {ref}",
+  "subject.shipping_exception": "Delivery problem with {ref}",
+  "subject.shipping_delay": "Late delivery of {ref}",
+  "subject.shipment": "Shipment update for {ref}",
+  "subject.customer_message": "Message about {ref}",
+
   "composer.reply": "Reply to customer",
   "composer.note": "Internal note",
   "composer.replyPlaceholder": "Write to the customer…",

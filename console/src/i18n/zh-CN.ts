@@ -141,6 +141,19 @@ export const zhCN: Record<MessageKey, string> = {
   "event.lastScan": "最后扫描：{scan}。",
   "event.expected": "预计送达：{date}。",
 
+  // 中文与字母、数字相接处由 subjects.ts 自动加空格。
+  "subject.order": "订单 {value}",
+  "subject.payment": "支付 {value}",
+  "subject.parcel": "运单 {value}",
+  "subject.customer": "{value}",
+  "subject.payment_failed": "{ref}支付失败",
+  "subject.chargeback": "{ref}拒付",
+  "subject.refund": "{ref}退款",
+  "subject.shipping_exception": "{ref}配送异常",
+  "subject.shipping_delay": "{ref}配送延误",
+  "subject.shipment": "{ref}物流更新",
+  "subject.customer_message": "关于{ref}的消息",
+
   "composer.reply": "回复客户",
   "composer.note": "内部备注",
   "composer.replyPlaceholder": "给客户写回复…",

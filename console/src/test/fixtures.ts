@@ -3,7 +3,10 @@ import type { TicketSummary } from "../api/types";
 export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSummary {
   return {
     id,
-    subject: `Subject ${id}`,
+    // As the API sends them: the English subject and what it names. Tests that change
+    // category or subject_ref see the console's wording; the subject is the fallback.
+    subject: `Payment failed for order ${id}`,
+    subject_ref: { kind: "order", value: id },
     status: "open",
     category: "payment_failed",
     priority: "normal",
