@@ -304,9 +304,14 @@ async function main() {
       await page.keyboard.press("Enter");
       await page.waitForURL(`**/tickets/${want}`);
       await page.getByTestId("ticket-view").waitFor();
+      // The composer mounts once the ticket has loaded; r before that has nothing to focus.
+      await page.getByTestId("composer-body").waitFor();
       await page.keyboard.press("r");
+      const focusedReply = await page
+        .waitForFunction(() => document.activeElement?.dataset?.testid === "composer-body", null, { timeout: 2000 })
+        .then(() => true, () => false);
       const focused = await page.evaluate(() => document.activeElement?.dataset?.testid);
-      assert(focused === "composer-body", `after r focus is on ${focused}; want the reply box`);
+      assert(focusedReply, `after r focus is on ${focused}; want the reply box`);
       await page.keyboard.press("Escape");
     });
 
