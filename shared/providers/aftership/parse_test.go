@@ -1,12 +1,9 @@
 package aftership_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,11 +11,12 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
+	"github.com/borderdesk/borderdesk/shared/providers/providertest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
 
-const merchantID = "mer_7Hq2Lk9"
+const merchantID = providertest.MerchantID
 
 // TestParseGolden maps each captured-shape payload in testdata/<name>.json and compares the
 // catalog events with testdata/<name>.golden.json.
@@ -37,33 +35,14 @@ func TestParseGolden(t *testing.T) {
 	p := aftership.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".json"))
-			if err != nil {
+			got := providertest.ParseGolden(t, p, tt.name, tt.want, *update)
+			var sh events.Shipment
+			if err := got.Events[0].Decode(&sh); err != nil {
 				t.Fatal(err)
 			}
-			got, err := p.Parse(merchantID, body)
-			if err != nil {
-				t.Fatalf("Parse(%q) error = %v; want nil", tt.name, err)
+			if len(sh.Checkpoints) > 10 {
+				t.Errorf("Parse(%q) has %d checkpoints; want at most 10", tt.name, len(sh.Checkpoints))
 			}
-			if len(got.Events) != 1 || got.Events[0].Type != tt.want {
-				t.Fatalf("Parse(%q) = %d events %v; want one %s", tt.name, len(got.Events), types(got.Events), tt.want)
-			}
-			for i, e := range got.Events {
-				wantID := provider.EventID("aftership", got.EventID, i)
-				if e.ID != wantID || e.Provider != "aftership" || e.ProviderEventID != got.EventID ||
-					e.MerchantID != merchantID || !e.OccurredAt.Equal(got.OccurredAt) || e.OccurredAt.IsZero() {
-					t.Errorf("Parse(%q).Events[%d] = {ID:%q Provider:%q ProviderEventID:%q MerchantID:%q OccurredAt:%v}; want {%q aftership %q %q %v}",
-						tt.name, i, e.ID, e.Provider, e.ProviderEventID, e.MerchantID, e.OccurredAt, wantID, got.EventID, merchantID, got.OccurredAt)
-				}
-				var s events.Shipment
-				if err := e.Decode(&s); err != nil {
-					t.Fatal(err)
-				}
-				if len(s.Checkpoints) > 10 {
-					t.Errorf("Parse(%q) has %d checkpoints; want at most 10", tt.name, len(s.Checkpoints))
-				}
-			}
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.json"), got.Events)
 		})
 	}
 }
@@ -117,7 +96,7 @@ func TestParseDelay(t *testing.T) {
 			body := fmt.Sprintf(`{"event":"tracking_update","event_id":"e1","ts":1718608500,"msg":{"tracking_number":"T1","slug":"dhl","tag":%q,%s}}`, tt.tag, tt.msg)
 			got, err := p.Parse(merchantID, []byte(body))
 			if err != nil || len(got.Events) != 1 || got.Events[0].Type != tt.want {
-				t.Errorf("Parse(%s) = %v, %v; want one %s", body, types(got.Events), err, tt.want)
+				t.Errorf("Parse(%s) = %v, %v; want one %s", body, providertest.Types(got.Events), err, tt.want)
 			}
 		})
 	}
@@ -147,39 +126,6 @@ func TestParseInvalid(t *testing.T) {
 			}
 		})
 	}
-}
-
-func checkGolden(t *testing.T, path string, got []events.Event) {
-	t.Helper()
-	if got == nil {
-		got = []events.Event{}
-	}
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = append(b, '\n')
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Errorf("events differ from %s (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, b, want)
-	}
-}
-
-func types(es []events.Event) []events.DetailType {
-	var ts []events.DetailType
-	for _, e := range es {
-		ts = append(ts, e.Type)
-	}
-	return ts
 }
 
 func TestParseCheckpointOrder(t *testing.T) {

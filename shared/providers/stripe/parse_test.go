@@ -1,23 +1,21 @@
 package stripe_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
+	"github.com/borderdesk/borderdesk/shared/providers/providertest"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
 
-const merchantID = "mer_7Hq2Lk9"
+const merchantID = providertest.MerchantID
 
 // TestParseGolden maps each captured-shape payload in testdata/<name>.json and compares the
 // catalog events with testdata/<name>.golden.json.
@@ -37,26 +35,7 @@ func TestParseGolden(t *testing.T) {
 	p := stripe.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := p.Parse(merchantID, body)
-			if err != nil {
-				t.Fatalf("Parse(%q) error = %v; want nil", tt.name, err)
-			}
-			if len(got.Events) != 1 || got.Events[0].Type != tt.want {
-				t.Fatalf("Parse(%q) = %d events %v; want one %s", tt.name, len(got.Events), types(got.Events), tt.want)
-			}
-			for i, e := range got.Events {
-				wantID := provider.EventID("stripe", got.EventID, i)
-				if e.ID != wantID || e.Provider != "stripe" || e.ProviderEventID != got.EventID ||
-					e.MerchantID != merchantID || !e.OccurredAt.Equal(got.OccurredAt) || e.OccurredAt.IsZero() {
-					t.Errorf("Parse(%q).Events[%d] = {ID:%q Provider:%q ProviderEventID:%q MerchantID:%q OccurredAt:%v}; want {%q stripe %q %q %v}",
-						tt.name, i, e.ID, e.Provider, e.ProviderEventID, e.MerchantID, e.OccurredAt, wantID, got.EventID, merchantID, got.OccurredAt)
-				}
-			}
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.json"), got.Events)
+			providertest.ParseGolden(t, p, tt.name, tt.want, *update)
 		})
 	}
 }
@@ -120,37 +99,4 @@ func TestParseExpandedReferences(t *testing.T) {
 	if data.PaymentID != "pi_1" || data.ChargeID != "ch_1" {
 		t.Errorf("Parse(%q) payment_id, charge_id = %q, %q; want %q, %q", body, data.PaymentID, data.ChargeID, "pi_1", "ch_1")
 	}
-}
-
-func checkGolden(t *testing.T, path string, got []events.Event) {
-	t.Helper()
-	if got == nil {
-		got = []events.Event{}
-	}
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = append(b, '\n')
-	if *update {
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(b, want) {
-		t.Errorf("events differ from %s (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, b, want)
-	}
-}
-
-func types(es []events.Event) []events.DetailType {
-	var ts []events.DetailType
-	for _, e := range es {
-		ts = append(ts, e.Type)
-	}
-	return ts
 }
