@@ -66,22 +66,14 @@ var Topology = []Function{
 			// The widget's CORS preflight, answered per merchant.
 			{Method: "OPTIONS", Path: "/inbound/{merchantId}/messages"},
 		},
-		Emits: []DetailType{
-			PaymentFailed, PaymentDisputeOpened, PaymentDisputeClosed, PaymentRefunded, PaymentRefundUpdated,
-			ShipmentUpdated, ShipmentException, ShipmentDelayed,
-			MessageReceived,
-		},
+		Emits: All, // every event starts at the front door today
 		Table: ReadWrite,
 	},
 	{
-		Name: Ticketing,
-		Consumes: []DetailType{
-			PaymentFailed, PaymentDisputeOpened, PaymentDisputeClosed, PaymentRefunded, PaymentRefundUpdated,
-			ShipmentUpdated, ShipmentException, ShipmentDelayed,
-			MessageReceived,
-		},
-		Queue: &Queue{Batch: 10, Visibility: 2 * time.Minute, MaxReceives: 5},
-		Table: ReadWrite,
+		Name:     Ticketing,
+		Consumes: All, // ticketing files every event under its ticket
+		Queue:    &Queue{Batch: 10, Visibility: 2 * time.Minute, MaxReceives: 5},
+		Table:    ReadWrite,
 	},
 	{
 		Name: API,

@@ -21,7 +21,7 @@ type Store interface {
 	GetAgent(ctx context.Context, merchantID, email string) (merchant.Agent, error)
 	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
 	ListTickets(ctx context.Context, merchantID string, f dynamo.Filter) (dynamo.Page, error)
-	SearchTickets(ctx context.Context, merchantID, q string) ([]ticket.Ticket, error)
+	SearchTickets(ctx context.Context, merchantID, q string, f dynamo.Filter) ([]ticket.Ticket, error)
 	GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error)
 	ChangeTicket(ctx context.Context, merchantID, id string, c dynamo.Change) (ticket.Ticket, error)
 	MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error

@@ -35,7 +35,7 @@ func (s *Server) authed(h handlerFunc) http.Handler {
 		}
 		log = log.With("merchant_id", c.MerchantID, "agent", c.Email)
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		if err := h(w, r.WithContext(auth.With(r.Context(), c)), c, log); err != nil {
+		if err := h(w, r, c, log); err != nil {
 			httpjson.Fail(w, r, log, err)
 		}
 	})
@@ -78,11 +78,9 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Clai
 	}
 	var page dynamo.Page
 	if search != "" {
-		found, err := s.store.SearchTickets(r.Context(), c.MerchantID, search)
-		if err != nil {
+		if page.Tickets, err = s.store.SearchTickets(r.Context(), c.MerchantID, search, f); err != nil {
 			return err
 		}
-		page.Tickets = slices.DeleteFunc(found, func(t ticket.Ticket) bool { return !matches(t, f) })
 	} else if page, err = s.store.ListTickets(r.Context(), c.MerchantID, f); err != nil {
 		return err
 	}
@@ -134,20 +132,6 @@ func inboxQuery(r *http.Request, c auth.Claims) (dynamo.Filter, string, error) {
 		f.Limit = n
 	}
 	return f, search, nil
-}
-
-// matches applies the inbox filters to a search result.
-func matches(t ticket.Ticket, f dynamo.Filter) bool {
-	switch {
-	case f.Status != "" && t.Status != f.Status,
-		f.Category != "" && t.Category != f.Category,
-		f.Priority != "" && t.Priority != f.Priority,
-		f.Language != "" && t.Language != f.Language,
-		f.Assignee == dynamo.Unassigned && t.Assignee != "",
-		f.Assignee != "" && f.Assignee != dynamo.Unassigned && t.Assignee != f.Assignee:
-		return false
-	}
-	return true
 }
 
 func validCategory(c ticket.Category) bool {

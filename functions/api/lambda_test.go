@@ -28,7 +28,7 @@ func TestBehindJWTAuthorizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	store := dynamo.New(db.Client, "api", now)
+	store := dynamo.New(db.Client, "api")
 	for _, m := range []merchant.Merchant{{ID: "demo", Name: "Demo Shop"}, {ID: "acme", Name: "Acme"}} {
 		if err := store.PutMerchant(context.Background(), m); err != nil {
 			t.Fatal(err)

@@ -696,7 +696,7 @@ func TestContract(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	now := t0.Add(4 * time.Hour)
 	clock := func() time.Time { return now }
-	store := dynamo.New(db.Client, "test", clock)
+	store := dynamo.New(db.Client, "test")
 	seed(t, store)
 	secret := []byte("contract test secret")
 	authn := auth.NewHMAC(secret, time.Hour, clock)

@@ -73,7 +73,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store := &recordingStore{Store: dynamo.New(db.Client, "intake", func() time.Time { return now })}
+	store := &recordingStore{Store: dynamo.New(db.Client, "intake")}
 	for _, m := range []merchant.Merchant{
 		{ID: "demo", PublishableKey: "pk_demo", ShopOrigins: []string{"https://shop.demo.test"}, WebhookSecrets: map[string][]string{
 			"stripe": {"whsec_old", "whsec_new"}, "aftership": {"as_demo"}}},

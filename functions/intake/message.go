@@ -15,6 +15,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
+	"github.com/borderdesk/borderdesk/shared/providers/provider"
 )
 
 // InboundProvider is the receipt provider name of customer messages.
@@ -127,7 +128,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.cfg.Now()
-	ev, err := events.New(events.MessageReceived, "ev_"+InboundProvider+"_"+id, merchantID, InboundProvider, id, now, events.Message{
+	ev, err := events.New(events.MessageReceived, provider.EventID(InboundProvider, id, 0), merchantID, InboundProvider, id, now, events.Message{
 		MessageID: id, Channel: "web",
 		Customer: events.Customer{Email: strings.ToLower(strings.TrimSpace(req.Email)), Name: req.Name},
 		OrderID:  strings.TrimSpace(req.OrderNumber), Subject: req.Subject, Text: req.Text,

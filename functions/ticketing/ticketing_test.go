@@ -28,7 +28,7 @@ func newStore(t *testing.T) *dynamo.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return dynamo.New(db.Client, "ticketing", func() time.Time { return t0 })
+	return dynamo.New(db.Client, "ticketing")
 }
 
 // sqsMessage wraps ev the way EventBridge delivers it to an SQS target.

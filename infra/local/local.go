@@ -73,7 +73,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	rt := &Runtime{
 		DB:     db,
-		Store:  dynamo.New(db.Client, cfg.Table, now),
+		Store:  dynamo.New(db.Client, cfg.Table),
 		Queues: map[string]*queue.Queue{},
 		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
 	}

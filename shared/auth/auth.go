@@ -5,7 +5,6 @@
 package auth
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -116,15 +115,4 @@ func claims(email, merchantID string, groups []string) (Claims, error) {
 		}
 	}
 	return c, nil
-}
-
-type ctxKey struct{}
-
-// With returns ctx carrying c.
-func With(ctx context.Context, c Claims) context.Context { return context.WithValue(ctx, ctxKey{}, c) }
-
-// From returns the claims in ctx.
-func From(ctx context.Context) (Claims, bool) {
-	c, ok := ctx.Value(ctxKey{}).(Claims)
-	return c, ok
 }

@@ -170,9 +170,24 @@ func decodeCursor(s string, ix index) (map[string]types.AttributeValue, error) {
 // maxSearch bounds a search's answer.
 const maxSearch = 50
 
+// Match reports whether t passes f's filters (not its sort, limit or cursor): the same test
+// ListTickets' filter expression makes, for tickets found another way.
+func (f Filter) Match(t ticket.Ticket) bool {
+	switch {
+	case f.Status != "" && t.Status != f.Status,
+		f.Category != "" && t.Category != f.Category,
+		f.Priority != "" && t.Priority != f.Priority,
+		f.Language != "" && t.Language != f.Language,
+		f.Assignee == Unassigned && t.Assignee != "",
+		f.Assignee != "" && f.Assignee != Unassigned && t.Assignee != f.Assignee:
+		return false
+	}
+	return true
+}
+
 // SearchTickets finds merchantID's tickets by order number, customer email, tracking number
-// or payment id (exact, case-insensitive), most recent activity first.
-func (s *Store) SearchTickets(ctx context.Context, merchantID, q string) ([]ticket.Ticket, error) {
+// or payment id (exact, case-insensitive) that pass f's filters, most recent activity first.
+func (s *Store) SearchTickets(ctx context.Context, merchantID, q string, f Filter) ([]ticket.Ticket, error) {
 	ref := ticket.NormalizeRef(q)
 	if ref == "" {
 		return nil, errs.E(errs.Invalid, "search term is empty")
@@ -203,7 +218,9 @@ func (s *Store) SearchTickets(ctx context.Context, merchantID, q string) ([]tick
 		if err != nil {
 			return nil, err
 		}
-		tickets = append(tickets, t)
+		if f.Match(t) {
+			tickets = append(tickets, t)
+		}
 	}
 	slices.SortFunc(tickets, func(a, b ticket.Ticket) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
 	return tickets, nil

@@ -96,12 +96,15 @@ func TestSearchTickets(t *testing.T) {
 		{"nothing", "[]"},
 	}
 	for _, tc := range tests {
-		got, err := s.SearchTickets(ctx, "demo", tc.q)
+		got, err := s.SearchTickets(ctx, "demo", tc.q, dynamo.Filter{})
 		if err != nil || ticketIDs(got) != tc.want {
 			t.Errorf("SearchTickets(%q) = %s, %v; want %s", tc.q, ticketIDs(got), err, tc.want)
 		}
 	}
-	if got, _ := s.SearchTickets(ctx, "acme", "5001"); len(got) != 0 {
+	if got, _ := s.SearchTickets(ctx, "demo", "pi_1", dynamo.Filter{Priority: ticket.PriorityUrgent}); ticketIDs(got) != "[tk_002]" {
+		t.Errorf("SearchTickets(pi_1, urgent) = %s; want [tk_002]", ticketIDs(got))
+	}
+	if got, _ := s.SearchTickets(ctx, "acme", "5001", dynamo.Filter{}); len(got) != 0 {
 		t.Errorf("acme searching demo's order = %s; want nothing", ticketIDs(got))
 	}
 }

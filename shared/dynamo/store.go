@@ -20,16 +20,16 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 )
 
-// Store reads and writes Borderdesk's table.
+// Store reads and writes Borderdesk's table. It keeps no clock: every time it writes comes
+// from its callers, who have theirs injected.
 type Store struct {
 	db    *dynamodb.Client
 	table string
-	now   func() time.Time
 }
 
-// New returns a Store on table. now is the clock.
-func New(db *dynamodb.Client, table string, now func() time.Time) *Store {
-	return &Store{db: db, table: table, now: now}
+// New returns a Store on table.
+func New(db *dynamodb.Client, table string) *Store {
+	return &Store{db: db, table: table}
 }
 
 // LocalClient returns a DynamoDB client for a DynamoDB-compatible server at endpoint on this

@@ -159,12 +159,7 @@ func (s *Store) openWrites(ctx context.Context, f ticket.Fact, id string) ([]typ
 	if err != nil {
 		return nil, Outcome{}, err
 	}
-	linkItem := key(openPK(m, f.Key), "OPEN")
-	linkItem["ticket_id"] = str(t.ID)
-	items = append(items, types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table), Item: linkItem,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}})
+	items = append(items, s.claimOpen(t))
 	return append(items, tail...), Outcome{TicketID: t.ID, Opened: true}, nil
 }
 
@@ -187,6 +182,15 @@ func (s *Store) parkWrites(f ticket.Fact) ([]types.TransactWriteItem, error) {
 			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1)},
 		}},
 	}, nil
+}
+
+// claimOpen makes t the open ticket of its key, on condition that no ticket is.
+func (s *Store) claimOpen(t ticket.Ticket) types.TransactWriteItem {
+	link := key(openPK(t.MerchantID, t.Key), "OPEN")
+	link["ticket_id"] = str(t.ID)
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(s.table), Item: link, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}
 }
 
 // applied reports whether the marker exists, and the ticket it names.
@@ -383,11 +387,7 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 					ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(t.ID)},
 				}})
 			case !wasActive && link == nil:
-				linkItem := key(openPK(merchantID, t.Key), "OPEN")
-				linkItem["ticket_id"] = str(t.ID)
-				items = append(items, types.TransactWriteItem{Put: &types.Put{
-					TableName: aws.String(s.table), Item: linkItem, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-				}})
+				items = append(items, s.claimOpen(t))
 			}
 		}
 		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})

@@ -24,7 +24,7 @@ func newStore(t *testing.T) *dynamo.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return dynamo.New(db.Client, "test", func() time.Time { return t0 })
+	return dynamo.New(db.Client, "test")
 }
 
 func fact(t *testing.T, merchant, id string, typ events.DetailType, at time.Time, data any) ticket.Fact {

@@ -134,7 +134,7 @@ type Ticket struct {
 	Indexed []string `json:"indexed,omitempty"`
 	// Lead is the event that decides Category: the most urgent, then the earliest, then the
 	// lowest id — an extreme over the set of events, so arrival order cannot change it.
-	Lead Lead `json:"lead"`
+	Lead Pick `json:"lead"`
 }
 
 // Pick identifies the event that supplied a chosen value, so the choice is an extreme over
@@ -154,23 +154,6 @@ func (p Pick) better(o Pick) bool {
 		return p.At.Before(o.At)
 	}
 	return p.ID < o.ID
-}
-
-// Lead identifies the event that sets a ticket's category.
-type Lead struct {
-	Rank int       `json:"rank"`
-	At   time.Time `json:"at"`
-	ID   string    `json:"id"`
-}
-
-func (l Lead) less(o Lead) bool {
-	if l.Rank != o.Rank {
-		return l.Rank < o.Rank
-	}
-	if !l.At.Equal(o.At) {
-		return l.At.After(o.At) // among equals, the earliest event leads: it started the story
-	}
-	return l.ID > o.ID
 }
 
 // Payment is the latest known state of the ticket's payment.
@@ -349,8 +332,8 @@ func Merge(t *Ticket, f Fact) Entry {
 	if e.OccurredAt.After(t.UpdatedAt) {
 		t.UpdatedAt = e.OccurredAt
 	}
-	lead := Lead{Rank: f.Rule.Priority.Rank(), At: e.OccurredAt, ID: e.ID}
-	if t.Category == "" || t.Lead.less(lead) {
+	lead := Pick{Rank: f.Rule.Priority.Rank(), At: e.OccurredAt, ID: e.ID}
+	if t.Category == "" || lead.better(t.Lead) {
 		t.Lead, t.Category = lead, f.Rule.Category
 	}
 	if f.Rule.Priority.Rank() > t.Priority.Rank() {

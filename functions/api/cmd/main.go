@@ -20,7 +20,7 @@ import (
 func main() {
 	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	lambdaenv.Must(env.Log, err)
-	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table, time.Now)
+	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table)
 	srv := api.New(store, auth.Authorizer{}, time.Now, rand.Text, env.Log, api.ConsoleOrigin(os.Getenv("CONSOLE_ORIGIN")))
 	lambda.Start(httpadapter.NewV2(srv).ProxyWithContext)
 }

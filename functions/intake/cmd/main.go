@@ -24,7 +24,7 @@ func main() {
 	lambdaenv.Must(env.Log, err)
 	h := intake.New(intake.Config{
 		Providers: intake.Providers(),
-		Store:     dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table, time.Now),
+		Store:     dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table),
 		Bus:       eventbridge.New(awseventbridge.NewFromConfig(env.AWS), env.EventBus, events.SourceIntake),
 		Now:       time.Now,
 		Log:       env.Log,

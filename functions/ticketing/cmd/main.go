@@ -17,6 +17,6 @@ import (
 func main() {
 	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	lambdaenv.Must(env.Log, err)
-	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table, time.Now)
+	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table)
 	lambda.Start(ticketing.New(store, time.Now, env.Log).Handle)
 }

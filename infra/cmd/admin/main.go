@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		}
 		db = dynamodb.NewFromConfig(cfg)
 	}
-	store := dynamo.New(db, table, time.Now)
+	store := dynamo.New(db, table)
 	cmd := args[0] + " " + args[1]
 	switch cmd {
 	case "merchant put":

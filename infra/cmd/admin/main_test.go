@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
@@ -51,7 +50,7 @@ func TestAdmin(t *testing.T) {
 			t.Errorf("admin %s = %v, %q; want output containing %q", s.args, err, out.String(), s.wantOut)
 		}
 	}
-	m, err := dynamo.New(db.Client, "bd", time.Now).GetMerchant(ctx, "acme")
+	m, err := dynamo.New(db.Client, "bd").GetMerchant(ctx, "acme")
 	if err != nil || m.Name != "Acme" || len(m.WebhookSecrets["stripe"]) != 1 || m.WebhookSecrets["stripe"][0] != "whsec_new_0123456789" || m.ShopOrigins[0] != "https://acme.example" {
 		t.Errorf("stored merchant = %+v, %v; want Acme with only the new stripe secret and its shop origin", m, err)
 	}

@@ -334,7 +334,7 @@ func bootIntake(b *testing.B) (url string, db *embedded.DynamoDB, secret string)
 	}
 	b.Cleanup(func() { _ = db.Close() })
 	now := queue.SystemClock{}.Now
-	store := dynamo.New(db.Client, table, now)
+	store := dynamo.New(db.Client, table)
 	seeds := local.DemoSeeds(noEnv)
 	if err := local.WriteSeeds(ctx, store, seeds); err != nil {
 		b.Fatal(err)
