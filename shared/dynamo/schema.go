@@ -29,6 +29,10 @@ const (
 	// IndexPriority lists a merchant's tickets most urgent first, then newest activity:
 	// pk "M#<merchant>#TICKETS", sk "<priority rank>#<updated_at>#<ticket id>".
 	IndexPriority = "by_priority"
+	// IndexOutbox lists undelivered outbox items of every merchant, oldest first (pk
+	// "OUTBOX"): sparse, holding only outbox items. The local runtime relays from it; in the
+	// cloud the stream relays and a sweep of this index catches what the stream could not.
+	IndexOutbox = "outbox"
 )
 
 // Table is Borderdesk's table. Every key begins with "M#<merchant id>#", so no query can
@@ -40,6 +44,7 @@ var Table = Schema{
 		{Name: IndexInbox, PartitionKey: "gsi1pk", SortKey: "gsi1sk"},
 		{Name: IndexStatus, PartitionKey: "gsi2pk", SortKey: "gsi2sk"},
 		{Name: IndexPriority, PartitionKey: "gsi3pk", SortKey: "gsi3sk"},
+		{Name: IndexOutbox, PartitionKey: "obpk", SortKey: "obsk"},
 	},
 	TTLAttribute: "expires_at",
 }

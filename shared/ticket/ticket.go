@@ -21,6 +21,9 @@ const (
 	StatusPending Status = "pending" // waiting on the customer or a third party
 	StatusSolved  Status = "solved"
 	StatusClosed  Status = "closed"
+	// StatusMerged: folded into another ticket (MergedInto); no inbox shows it, and every
+	// link to it leads to the survivor.
+	StatusMerged Status = "merged"
 )
 
 // Statuses lists every status, for validation.
@@ -135,6 +138,21 @@ type Ticket struct {
 	// Lead is the event that decides Category: the most urgent, then the earliest, then the
 	// lowest id — an extreme over the set of events, so arrival order cannot change it.
 	Lead Pick `json:"lead"`
+	// References are every reference the ticket's events carried ("order:10482",
+	// "payment:pi_…", "charge:ch_…", "dispute:dp_…", "tracking:…", "email:…"), sorted: an
+	// event naming any of them joins this ticket.
+	References []string `json:"references,omitempty"`
+	// Contacts are the other people the events named (billing contact, recipient), sorted by
+	// email; Customer is the one picked by CustomerAt.
+	Contacts   []events.Customer `json:"contacts,omitempty"`
+	CustomerAt Pick              `json:"customer_at"`
+	CountryAt  Pick              `json:"country_at"`
+	// MergedInto is the survivor this ticket was merged into (Status is StatusMerged then);
+	// Absorbed are the tickets merged into this one, whose timelines it shows.
+	MergedInto string   `json:"merged_into,omitempty"`
+	Absorbed   []string `json:"absorbed,omitempty"`
+	// FollowUpOf is the closed ticket this one follows up on.
+	FollowUpOf string `json:"follow_up_of,omitempty"`
 }
 
 // Pick identifies the event that supplied a chosen value, so the choice is an extreme over
