@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/money"
 )
 
 // Describe is the timeline line for a system event, in plain words for the agent.
@@ -103,20 +104,10 @@ var declineReasons = map[string]string{
 // DeclineReason returns a plain-words explanation of code, or "".
 func DeclineReason(code string) string { return declineReasons[code] }
 
-// FormatMoney renders m for a log or timeline line ("49.90 EUR"). Currencies without minor
-// units (JPY, KRW) are rendered whole. The console formats money for the agent's locale.
+// FormatMoney renders m for a log or timeline line ("49.90 EUR", "4500 JPY", "1.234 KWD"),
+// with the currency's ISO 4217 decimals. The console formats money for the agent's locale.
 func FormatMoney(m events.Money) string {
-	cur := strings.ToUpper(m.Currency)
-	switch cur {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
-		return fmt.Sprintf("%d %s", m.Amount, cur)
-	}
-	sign := ""
-	a := m.Amount
-	if a < 0 {
-		sign, a = "-", -a
-	}
-	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, cur)
+	return money.Format(m.Amount, m.Currency)
 }
 
 func orDash(s string) string {
