@@ -15,7 +15,9 @@ const SchemaVersion = 1
 
 // Source values for the EventBridge envelope: "borderdesk.<component>".
 const (
-	SourceIntake = "borderdesk.intake"
+	SourceIntake    = "borderdesk.intake"
+	SourceTicketing = "borderdesk.ticketing"
+	SourceAPI       = "borderdesk.api"
 )
 
 // Event is the detail of every Borderdesk event on the bus. The envelope around it
@@ -73,7 +75,12 @@ func (t DetailType) Domain() string {
 
 // NewData returns a pointer to a zero value of t's data type, for decoding.
 func NewData(t DetailType) (any, error) {
+	if t == MessageReplied {
+		return &Reply{}, nil
+	}
 	switch t.Domain() {
+	case "ticket":
+		return &Ticket{}, nil
 	case "payment":
 		return &Payment{}, nil
 	case "shipment":
