@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { countryName, countryTimeZone, formatDate, formatLocalTime, formatMoney, formatRelative, languageName } from "./format";
+/// <reference types="node" />
+import { readFileSync } from "node:fs";
+import {
+  countryName,
+  countryTimeZone,
+  currencyExponent,
+  formatDate,
+  formatLocalTime,
+  formatMoney,
+  formatRelative,
+  languageName,
+  minorToDecimal,
+} from "./format";
 
 // Intl inserts narrow/no-break spaces in some locales; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
@@ -17,6 +29,22 @@ describe("formatMoney", () => {
     ["negative (refund)", { amount: -4550, currency: "GBP" }, "en", "-£45.50"],
     ["zero", { amount: 0, currency: "USD" }, "en", "$0.00"],
     ["unknown currency falls back", { amount: 100, currency: "XX1" }, "en", "100 XX1"],
+    ["KWD has three decimals", { amount: 1234, currency: "kwd" }, "en", "KWD 1.234"],
+    ["KWD in Chinese", { amount: 1234, currency: "KWD" }, "zh-CN", "KWD 1.234"],
+    ["KWD in German", { amount: 1234500, currency: "KWD" }, "de-DE", "1.234,500 KWD"],
+    ["KWD negative (refund)", { amount: -1234, currency: "KWD" }, "en", "-KWD 1.234"],
+    ["BHD fils", { amount: 5, currency: "bhd" }, "en", "BHD 0.005"],
+    ["JPY 4990 is whole yen", { amount: 4990, currency: "JPY" }, "en", "¥4,990"],
+    ["JPY negative", { amount: -4990, currency: "jpy" }, "en", "-¥4,990"],
+    ["EUR 4990", { amount: 4990, currency: "EUR" }, "en", "€49.90"],
+    ["EUR negative in German", { amount: -4990, currency: "eur" }, "de-DE", "-49,90 €"],
+    // CLDR writes these without decimals, but the API's minor units are ISO's hundredths and
+    // thousandths: dividing by CLDR's digits would show 100 or 1000 times the amount.
+    ["HUF minor units are fillér", { amount: 12345, currency: "HUF" }, "en", "HUF 123.45"],
+    ["HUF whole amount keeps the locale's habit", { amount: 10000, currency: "HUF" }, "en", "HUF 100"],
+    ["IQD minor units are thousandths", { amount: 1500, currency: "IQD" }, "en", "IQD 1.5"],
+    ["large amounts stay exact", { amount: Number.MAX_SAFE_INTEGER, currency: "EUR" }, "en", "€90,071,992,547,409.91"],
+    ["not minor units", { amount: 89.9, currency: "EUR" }, "en", ""],
   ];
   for (const [name, money, locale, want] of cases) {
     it(name, () => {
@@ -24,11 +52,40 @@ describe("formatMoney", () => {
     });
   }
 
-  it("takes the decimals from Intl, not from a list", () => {
-    const digits = (c: string) => new Intl.NumberFormat("en", { style: "currency", currency: c }).resolvedOptions().maximumFractionDigits;
-    expect(digits("JPY")).toBe(0);
+  it("converts minor units by ISO 4217 exponents", () => {
+    expect(currencyExponent("EUR")).toBe(2);
+    expect(currencyExponent("jpy")).toBe(0);
+    expect(currencyExponent("KWD")).toBe(3);
+    expect(currencyExponent("HUF")).toBe(2);
+    expect(currencyExponent("XYZ")).toBe(2);
     expect(formatMoney({ amount: 1, currency: "JPY" }, "en")).toBe("¥1");
     expect(formatMoney({ amount: 1, currency: "EUR" }, "en")).toBe("€0.01");
+    expect(plain(formatMoney({ amount: 1, currency: "KWD" }, "en"))).toBe("KWD 0.001");
+  });
+
+  it.each([
+    [1234, 3, "1.234"],
+    [-1234, 3, "-1.234"],
+    [5, 3, "0.005"],
+    [-7, 2, "-0.07"],
+    [0, 2, "0.00"],
+    [4990, 0, "4990"],
+    [-4990, 0, "-4990"],
+    [12345, 4, "1.2345"],
+  ])("minorToDecimal(%d, %d) is %s", (amount, exponent, want) => {
+    expect(minorToDecimal(amount, exponent)).toBe(want);
+  });
+
+  it("has the same exponents as shared/money on the server", () => {
+    const goMoney = readFileSync(`${import.meta.dirname}/../../shared/money/money.go`, "utf8");
+    const table = goMoney.slice(goMoney.indexOf("var exponents"), goMoney.indexOf("\n}\n", goMoney.indexOf("var exponents")));
+    const server = [...table.matchAll(/"([A-Z]{3})": (\d)/g)].map(([, code, exp]) => [code, Number(exp)] as const);
+    expect(server.length).toBeGreaterThan(20);
+    for (const [code, exp] of server) expect([code, currencyExponent(code)]).toEqual([code, exp]);
+    for (const code of ["EUR", "USD", "GBP", "HUF", "CNY"]) {
+      expect(server.some(([c]) => c === code)).toBe(false);
+      expect(currencyExponent(code)).toBe(2);
+    }
   });
 
   it("renders nothing for a missing amount", () => {

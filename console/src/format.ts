@@ -1,35 +1,72 @@
 // Formatting for the agent's locale: money, times and country names, all through Intl.
 import type { Money } from "./api/types";
 
+// ISO 4217 minor-unit exponents that are not 2, the same table as shared/money on the server
+// (format.test.ts holds the two together). The API's amounts are minor units by these
+// exponents. Intl's own digits are CLDR's display habits and differ for some currencies
+// (CLDR shows HUF, IDR, COP and IQD without decimals), so they cannot convert minor units.
+const isoExponents: Record<string, number> = {
+  // No minor unit in use.
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0,
+  PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  // Thousandths.
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  // Units of account with four decimals.
+  CLF: 4, UYW: 4,
+};
+
+/** currencyExponent is how many decimals a currency's minor unit has: EUR 2, JPY 0, KWD 3; unknown 2. */
+export function currencyExponent(currency: string): number {
+  return isoExponents[currency.trim().toUpperCase()] ?? 2;
+}
+
+/** minorToDecimal writes integer minor units as an exact decimal string: (-1234, 3) is "-1.234". */
+export function minorToDecimal(amount: number, exponent: number): `${number}` {
+  const sign = amount < 0 ? "-" : "";
+  let digits = BigInt(Math.abs(amount)).toString();
+  if (exponent === 0) return `${sign}${digits}` as `${number}`;
+  digits = digits.padStart(exponent + 1, "0");
+  const cut = digits.length - exponent;
+  return `${sign}${digits.slice(0, cut)}.${digits.slice(cut)}` as `${number}`;
+}
+
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
-function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+function currencyFormat(locale: string, currency: string, exponent: number): Intl.NumberFormat {
   const key = locale + "|" + currency;
   let nf = numberFormats.get(key);
   if (!nf) {
-    nf = new Intl.NumberFormat(locale, { style: "currency", currency });
+    // Never fewer decimals than the minor unit has (an amount is shown exactly); no more
+    // trailing zeros than the locale's habit (HUF 10000 minor units is "HUF 100", not "HUF 100.00").
+    const habit = new Intl.NumberFormat(locale, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    nf = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: Math.min(habit, exponent),
+      maximumFractionDigits: exponent,
+    });
     numberFormats.set(key, nf);
   }
   return nf;
 }
 
 /**
- * formatMoney renders integer minor units in the currency's own precision: 8900 EUR is
- * €89.00, 8900 JPY is ¥8,900. Intl knows how many decimals each currency has
- * (resolvedOptions().maximumFractionDigits); an unknown code falls back to "8900 XYZ".
+ * formatMoney renders integer minor units in the agent's locale with the currency's ISO 4217
+ * exponent: 8900 EUR is €89.00, 8900 JPY is ¥8,900, 1234 KWD is KWD 1.234. The amount goes to
+ * Intl as an exact decimal string, never divided as a float. An unknown code falls back to
+ * "8900 XYZ"; an amount that is not an integer renders nothing.
  */
 export function formatMoney(m: Money | undefined | null, locale: string): string {
-  if (!m || typeof m.amount !== "number") return "";
+  if (!m || typeof m.amount !== "number" || !Number.isInteger(m.amount)) return "";
   const currency = (m.currency || "").toUpperCase();
+  const exponent = currencyExponent(currency);
   let nf: Intl.NumberFormat;
   try {
-    nf = currencyFormat(locale, currency);
+    nf = currencyFormat(locale, currency, exponent);
   } catch {
     return `${m.amount} ${currency}`.trim();
   }
-  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
-  // Scale in integers, then divide once: exact for every amount a shop charges.
-  return nf.format(m.amount / 10 ** digits);
+  return nf.format(minorToDecimal(m.amount, exponent));
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -99,6 +99,13 @@ describe("event lines from params", () => {
     expect(line("payment.failed", params, "zh-CN")).toBe("支付 JP¥12,800 失败：银行卡已过期。");
   });
 
+  it("shows a three-decimal currency's refund in thousandths (KWD 1.234, not 12.34)", () => {
+    const params = { amount: "1234", currency: "kwd", refund_status: "succeeded" };
+    expect(line("payment.refunded", params, "en").replace(/\u00a0/g, " ")).toContain("KWD 1.234");
+    cleanup();
+    expect(line("payment.refunded", params, "zh-CN").replace(/\u00a0/g, " ")).toContain("KWD 1.234");
+  });
+
   it("falls back from an unknown decline code to Stripe's message, then to the code", () => {
     expect(line("payment.failed", { amount: "500", currency: "eur", decline_code: "new_code", failure_message: "Try again later" }, "en")).toBe(
       "Payment of €5.00 failed: try again later.",
