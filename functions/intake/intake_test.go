@@ -3,6 +3,7 @@ package intake_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/borderdesk/borderdesk/functions/intake"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
@@ -40,7 +42,8 @@ func (s *recordingStore) RecordReceipt(ctx context.Context, r dynamo.Receipt) er
 	return s.Store.RecordReceipt(ctx, r)
 }
 
-// bus records what was published; FailFn makes it fail.
+// bus records what was published; FailFn makes it fail. It encodes each event as the
+// EventBridge publisher does, so an event the real bus could not carry fails here too.
 type bus struct {
 	mu        sync.Mutex
 	published []events.Event
@@ -53,6 +56,11 @@ func (b *bus) Publish(_ context.Context, evs ...events.Event) error {
 	if b.FailFn != nil {
 		if err := b.FailFn(); err != nil {
 			return err
+		}
+	}
+	for _, e := range evs {
+		if _, err := json.Marshal(e); err != nil {
+			return errs.Wrap(errs.Internal, err, "encode event %s", e.ID)
 		}
 	}
 	b.published = append(b.published, evs...)
@@ -119,6 +127,9 @@ func TestWebhooks(t *testing.T) {
 	stripeSig := func(body []byte, secret string, at time.Time) map[string]string {
 		return map[string]string{"Stripe-Signature": stripe.Sign(body, secret, at)}
 	}
+	// Signed correctly, but dated where RFC 3339 (and so the bus) cannot follow.
+	year10000 := bytes.Replace(failed, []byte(`"created": 1718031245`), []byte(`"created": 253402300800`), 1)
+	negativeTS := bytes.Replace(exception, []byte(`"ts": 1718572720`), []byte(`"ts": -62167219201`), 1)
 	huge := append([]byte(`{"id":"evt_big","pad":"`), bytes.Repeat([]byte("x"), intake.MaxWebhookBytes)...)
 	huge = append(huge, `"}`...)
 	tests := []struct {
@@ -145,6 +156,8 @@ func TestWebhooks(t *testing.T) {
 		{"aftership good", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_demo")}, 200, `"accepted"`, true, 1},
 		{"aftership wrong secret", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_acme")}, 401, "signature", false, 0},
 		{"aftership missing header", "/webhooks/demo/aftership", exception, nil, 401, "aftership-hmac-sha256", false, 0},
+		{"stripe dated after year 9999", "/webhooks/demo/stripe", year10000, stripeSig(year10000, "whsec_old", now), 400, "created", false, 0},
+		{"aftership dated before year 0", "/webhooks/demo/aftership", negativeTS, map[string]string{"aftership-hmac-sha256": aftership.Sign(negativeTS, "as_demo")}, 400, "ts", false, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,7 +39,11 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	case w.TS == 0:
 		return provider.Parsed{}, errs.E(errs.Invalid, "AfterShip webhook %s has no ts", w.EventID)
 	}
-	parsed := provider.Parsed{EventID: w.EventID, Type: w.Event, OccurredAt: time.Unix(w.TS, 0).UTC()}
+	ts, ok := provider.UnixTime(w.TS)
+	if !ok {
+		return provider.Parsed{}, errs.E(errs.Invalid, "AfterShip webhook %s has ts %d, outside 1970 to 9999", w.EventID, w.TS)
+	}
+	parsed := provider.Parsed{EventID: w.EventID, Type: w.Event, OccurredAt: ts}
 	if w.Event != "tracking_update" {
 		return parsed, nil
 	}

@@ -24,6 +24,23 @@ type Parsed struct {
 	Events []events.Event
 }
 
+// Times a provider event may carry: after the Unix epoch and before year 10000. RFC 3339, and
+// so JSON's encoding of time.Time, has four-digit years; a time outside them would verify and
+// be stored, then fail to reach the bus on every delivery.
+var (
+	earliest = time.Unix(1, 0).UTC()
+	latest   = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// UnixTime returns the Unix time sec in UTC, and false when it is outside the times an event
+// may carry (zero and negative times included).
+func UnixTime(sec int64) (time.Time, bool) {
+	if sec < earliest.Unix() || sec > latest.Unix() {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, 0).UTC(), true
+}
+
 // EventID returns the ID of the n-th (from 0) catalog event built from one provider event:
 // "ev_<provider>_<providerEventID>", with "_<n>" appended for n >= 1. It depends on nothing
 // but its arguments, so every redelivery of a webhook maps to the same IDs.

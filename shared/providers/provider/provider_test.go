@@ -1,7 +1,11 @@
 package provider_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
 )
@@ -21,6 +25,35 @@ func TestEventID(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := provider.EventID(tt.provider, tt.eventID, tt.n); got != tt.want {
 				t.Errorf("EventID(%q, %q, %d) = %q; want %q", tt.provider, tt.eventID, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnixTime(t *testing.T) {
+	tests := []struct {
+		sec  int64
+		want string // RFC 3339, or "" for refused
+	}{
+		{1718031245, "2024-06-10T14:54:05Z"},
+		{1, "1970-01-01T00:00:01Z"},
+		{253402300799, "9999-12-31T23:59:59Z"},
+		{0, ""},
+		{-1, ""},
+		{-62167219201, ""}, // before year 0
+		{253402300800, ""}, // year 10000
+		{math.MaxInt64, ""},
+		{math.MinInt64, ""},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.sec), func(t *testing.T) {
+			got, ok := provider.UnixTime(tt.sec)
+			if ok != (tt.want != "") || (ok && got.Format(time.RFC3339) != tt.want) {
+				t.Errorf("UnixTime(%d) = %v, %v; want %q", tt.sec, got, ok, tt.want)
+			}
+			// What it accepts, the bus can carry.
+			if _, err := json.Marshal(got); ok && err != nil {
+				t.Errorf("json.Marshal(UnixTime(%d)) error = %v; want nil", tt.sec, err)
 			}
 		})
 	}

@@ -32,7 +32,11 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	case e.Created == 0:
 		return provider.Parsed{}, errs.E(errs.Invalid, "Stripe event %s has no created time", e.ID)
 	}
-	parsed := provider.Parsed{EventID: e.ID, Type: e.Type, OccurredAt: time.Unix(e.Created, 0).UTC()}
+	created, ok := provider.UnixTime(e.Created)
+	if !ok {
+		return provider.Parsed{}, errs.E(errs.Invalid, "Stripe event %s has created %d, outside 1970 to 9999", e.ID, e.Created)
+	}
+	parsed := provider.Parsed{EventID: e.ID, Type: e.Type, OccurredAt: created}
 
 	detailType, data, err := mapEvent(e)
 	if err != nil {
@@ -328,8 +332,11 @@ func (d dispute) payment() events.Payment {
 		Status:    d.Status,
 		Dispute:   &events.Dispute{ID: d.ID, Reason: d.Reason, Status: d.Status, Amount: amount},
 	}
-	if d.EvidenceDetails != nil && d.EvidenceDetails.DueBy > 0 {
-		p.Dispute.EvidenceDueBy = time.Unix(d.EvidenceDetails.DueBy, 0).UTC().Format(time.RFC3339)
+	if d.EvidenceDetails != nil {
+		// A due date outside RFC 3339's years is no date a consumer could read; leave it out.
+		if due, ok := provider.UnixTime(d.EvidenceDetails.DueBy); ok {
+			p.Dispute.EvidenceDueBy = due.Format(time.RFC3339)
+		}
 	}
 	// A dispute carries no billing details; the evidence is the merchant's own draft and is
 	// often empty when the dispute opens.

@@ -67,6 +67,11 @@ func TestParseInvalid(t *testing.T) {
 		{"no id", `{"object":"event","type":"charge.failed","created":1718034410,"data":{"object":{"id":"ch_1"}}}`},
 		{"no type", `{"id":"evt_1","object":"event","created":1718034410,"data":{"object":{"id":"ch_1"}}}`},
 		{"no created", `{"id":"evt_1","object":"event","type":"charge.failed","data":{"object":{"id":"ch_1"}}}`},
+		// JSON and RFC 3339 have four-digit years: a time outside them cannot be published.
+		{"created after year 9999", `{"id":"evt_1","object":"event","type":"charge.failed","created":253402300800,"data":{"object":{"id":"ch_1"}}}`},
+		{"created far after year 9999", `{"id":"evt_1","object":"event","type":"customer.created","created":9223372036854775807,"data":{"object":{"id":"cus_1"}}}`},
+		{"created before 1970", `{"id":"evt_1","object":"event","type":"charge.failed","created":-1,"data":{"object":{"id":"ch_1"}}}`},
+		{"created before year 0", `{"id":"evt_1","object":"event","type":"charge.failed","created":-62167219201,"data":{"object":{"id":"ch_1"}}}`},
 		{"no data.object", `{"id":"evt_1","object":"event","type":"charge.failed","created":1718034410,"data":{}}`},
 		{"null data.object", `{"id":"evt_1","object":"event","type":"refund.updated","created":1718034410,"data":{"object":null}}`},
 		{"object without id", `{"id":"evt_1","object":"event","type":"charge.dispute.created","created":1718034410,"data":{"object":{"object":"dispute","amount":100}}}`},
