@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
@@ -112,6 +113,11 @@ type cachedMerchant struct {
 }
 
 func (c *merchantCache) get(ctx context.Context, id string) (merchant.Merchant, error) {
+	// Refused before the table sees it: a key over DynamoDB's limit is an error there, not a
+	// missing merchant.
+	if len(id) > provider.MaxIDBytes {
+		return merchant.Merchant{}, errs.E(errs.Invalid, "merchant id is over %d bytes", provider.MaxIDBytes)
+	}
 	now := c.now()
 	c.mu.Lock()
 	if e, ok := c.entries[id]; ok && now.Before(e.expires) {

@@ -156,6 +156,7 @@ func TestWebhooks(t *testing.T) {
 		{"aftership good", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_demo")}, 200, `"accepted"`, true, 1},
 		{"aftership wrong secret", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_acme")}, 401, "signature", false, 0},
 		{"aftership missing header", "/webhooks/demo/aftership", exception, nil, 401, "aftership-hmac-sha256", false, 0},
+		{"merchant id over the limit", "/webhooks/" + strings.Repeat("m", 3000) + "/stripe", failed, stripeSig(failed, "whsec_old", now), 400, "merchant id", false, 0},
 		{"stripe dated after year 9999", "/webhooks/demo/stripe", year10000, stripeSig(year10000, "whsec_old", now), 400, "created", false, 0},
 		{"aftership dated before year 0", "/webhooks/demo/aftership", negativeTS, map[string]string{"aftership-hmac-sha256": aftership.Sign(negativeTS, "as_demo")}, 400, "ts", false, 0},
 	}
@@ -233,6 +234,8 @@ func TestCustomerMessages(t *testing.T) {
 		{"unknown field", "/inbound/demo/messages", []byte(`{"email":"a@b.de","text":"hi","card":"4242"}`), key("pk_demo"), 400, "JSON", false},
 		{"malformed", "/inbound/demo/messages", []byte(`{"email":`), key("pk_demo"), 400, "JSON", false},
 		{"too large", "/inbound/demo/messages", bytes.Repeat([]byte("x"), intake.MaxMessageBytes+1), key("pk_demo"), 413, "bytes", false},
+		{"email over the limit", "/inbound/demo/messages", []byte(`{"email":"` + strings.Repeat("a", 3000) + `@b.de","text":"hi"}`), key("pk_demo"), 400, "email", false},
+		{"merchant id over the limit", "/inbound/" + strings.Repeat("m", 3000) + "/messages", good, key("pk_demo"), 400, "merchant id", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

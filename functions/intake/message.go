@@ -52,6 +52,8 @@ func customerLanguage(said, acceptLanguage string) string {
 func (r MessageRequest) validate() error {
 	addr, err := mail.ParseAddress(r.Email)
 	switch {
+	case len(r.Email) > provider.MaxIDBytes: // the email may become a table key
+		return errs.E(errs.Invalid, "email is over %d bytes", provider.MaxIDBytes)
 	case err != nil || addr.Address != strings.TrimSpace(r.Email):
 		return errs.E(errs.Invalid, "email must be an email address")
 	case strings.TrimSpace(r.Text) == "":

@@ -31,6 +31,9 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	if err := json.Unmarshal(body, &w); err != nil {
 		return provider.Parsed{}, errs.Wrap(errs.Invalid, err, "malformed AfterShip webhook JSON")
 	}
+	if err := provider.CheckIDs("AfterShip webhook", "event_id", w.EventID); err != nil {
+		return provider.Parsed{}, err
+	}
 	switch {
 	case w.EventID == "":
 		return provider.Parsed{}, errs.E(errs.Invalid, "AfterShip webhook has no event_id")
@@ -59,6 +62,12 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 		return provider.Parsed{}, errs.E(errs.Invalid, "tracking in AfterShip webhook %s has no tracking_number", w.EventID)
 	}
 
+	sh := tr.shipment()
+	if err := provider.CheckIDs("AfterShip webhook "+w.EventID,
+		"tracking_number", sh.TrackingNumber, "order id", sh.OrderID, "customer email", sh.Customer.Email); err != nil {
+		return provider.Parsed{}, err
+	}
+
 	t := events.ShipmentUpdated
 	switch {
 	case tr.Tag == "Exception" || tr.Tag == "FailedAttempt" || tr.Tag == "Expired":
@@ -66,7 +75,7 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	case tr.late(parsed.OccurredAt):
 		t = events.ShipmentDelayed
 	}
-	ev, err := events.New(t, provider.EventID(Name, w.EventID, 0), merchantID, Name, w.EventID, parsed.OccurredAt, tr.shipment())
+	ev, err := events.New(t, provider.EventID(Name, w.EventID, 0), merchantID, Name, w.EventID, parsed.OccurredAt, sh)
 	if err != nil {
 		return provider.Parsed{}, errs.Wrap(errs.Internal, err, "build %s event", t)
 	}

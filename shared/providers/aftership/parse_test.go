@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,22 @@ func TestParseInvalid(t *testing.T) {
 		{"no tracking number", `{"event":"tracking_update","event_id":"e1","ts":1718608500,"msg":{"slug":"ups","tag":"InTransit"}}`},
 		{"tracking of the wrong shape", `{"event":"tracking_update","event_id":"e1","ts":1718608500,"msg":{"tracking_number":"T1","checkpoints":"none"}}`},
 	}
+	// Ids become table keys, which DynamoDB caps at 2,048 bytes: absurd ones are refused.
+	long := strings.Repeat("x", provider.MaxIDBytes+1)
+	tracking := func(fields string) string {
+		return `{"event":"tracking_update","event_id":"e1","ts":1718608500,"msg":{` + fields + `}}`
+	}
+	tests = append(tests, []struct {
+		name string
+		body string
+	}{
+		{"event id over the limit", `{"event":"edd_revise","event_id":"` + long + `","ts":1718608500}`},
+		{"tracking number over the limit", tracking(`"tracking_number":"` + long + `"`)},
+		{"order id over the limit", tracking(`"tracking_number":"T1","order_id":"` + long + `"`)},
+		{"order number over the limit", tracking(`"tracking_number":"T1","order_number":"` + long + `"`)},
+		{"email over the limit", tracking(`"tracking_number":"T1","emails":["` + long + `@example.com"]`)},
+		{"customer email over the limit", tracking(`"tracking_number":"T1","customers":[{"email":"` + long + `@example.com"}]`)},
+	}...)
 	p := aftership.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

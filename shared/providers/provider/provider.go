@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/errs"
 )
 
 // Parsed is a verified provider webhook, decoded.
@@ -22,6 +23,25 @@ type Parsed struct {
 	// Events are the catalog events the webhook maps to; empty for types Borderdesk does not
 	// handle, which intake archives and acknowledges.
 	Events []events.Event
+}
+
+// MaxIDBytes bounds every id and reference a webhook carries: event, order, payment, charge,
+// dispute and refund ids, tracking numbers and emails. Real ones are well under 100 bytes;
+// the bound keeps every table key built from them far below DynamoDB's limits (2,048 bytes
+// for a partition key, 1,024 for a sort key), which would otherwise fail the write after the
+// webhook verified — on every delivery.
+const MaxIDBytes = 255
+
+// CheckIDs returns errs.Invalid naming the first id over MaxIDBytes. named alternates a
+// field's name and its value: CheckIDs("Stripe event", "id", id, "order id", orderID). The
+// value is never quoted back: it may be a megabyte long.
+func CheckIDs(what string, named ...string) error {
+	for i := 0; i+1 < len(named); i += 2 {
+		if len(named[i+1]) > MaxIDBytes {
+			return errs.E(errs.Invalid, "%s: %s is over %d bytes", what, named[i], MaxIDBytes)
+		}
+	}
+	return nil
 }
 
 // Times a provider event may carry: after the Unix epoch and before year 10000. RFC 3339, and

@@ -24,6 +24,9 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	if err := json.Unmarshal(body, &e); err != nil {
 		return provider.Parsed{}, errs.Wrap(errs.Invalid, err, "malformed Stripe event JSON")
 	}
+	if err := provider.CheckIDs("Stripe event", "id", e.ID); err != nil {
+		return provider.Parsed{}, err
+	}
 	switch {
 	case e.ID == "":
 		return provider.Parsed{}, errs.E(errs.Invalid, "Stripe event has no id")
@@ -45,12 +48,27 @@ func (p *Provider) Parse(merchantID string, body []byte) (provider.Parsed, error
 	if detailType == "" {
 		return parsed, nil
 	}
+	if err := checkIDs(e.ID, data); err != nil {
+		return provider.Parsed{}, err
+	}
 	ev, err := events.New(detailType, provider.EventID(Name, e.ID, 0), merchantID, Name, e.ID, parsed.OccurredAt, data)
 	if err != nil {
 		return provider.Parsed{}, errs.Wrap(errs.Internal, err, "build %s event", detailType)
 	}
 	parsed.Events = []events.Event{ev}
 	return parsed, nil
+}
+
+// checkIDs refuses a payment whose references could not be table keys.
+func checkIDs(eventID string, p events.Payment) error {
+	ids := []string{"payment id", p.PaymentID, "charge id", p.ChargeID, "order id", p.OrderID, "customer email", p.Customer.Email}
+	if p.Dispute != nil {
+		ids = append(ids, "dispute id", p.Dispute.ID)
+	}
+	if p.Refund != nil {
+		ids = append(ids, "refund id", p.Refund.ID)
+	}
+	return provider.CheckIDs("Stripe event "+eventID, ids...)
 }
 
 // mapEvent returns the catalog type and data of e, or "" for a type not handled.

@@ -3,6 +3,7 @@ package stripe_test
 import (
 	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,6 +78,23 @@ func TestParseInvalid(t *testing.T) {
 		{"object without id", `{"id":"evt_1","object":"event","type":"charge.dispute.created","created":1718034410,"data":{"object":{"object":"dispute","amount":100}}}`},
 		{"object of the wrong shape", `{"id":"evt_1","object":"event","type":"charge.refunded","created":1718034410,"data":{"object":{"id":"ch_1","amount":"lots"}}}`},
 	}
+	// Ids become table keys, which DynamoDB caps at 2,048 bytes: absurd ones are refused.
+	long := strings.Repeat("x", provider.MaxIDBytes+1)
+	charge := func(field string) string {
+		return `{"id":"evt_1","object":"event","type":"charge.failed","created":1718034410,"data":{"object":{"id":"ch_1",` + field + `}}}`
+	}
+	tests = append(tests, []struct {
+		name string
+		body string
+	}{
+		{"event id over the limit", `{"id":"evt_` + long + `","object":"event","type":"customer.created","created":1718034410,"data":{"object":{"id":"cus_1"}}}`},
+		{"charge id over the limit", `{"id":"evt_1","object":"event","type":"charge.failed","created":1718034410,"data":{"object":{"id":"ch_` + long + `"}}}`},
+		{"payment intent over the limit", charge(`"payment_intent":"pi_` + long + `"`)},
+		{"order id over the limit", charge(`"metadata":{"order_id":"` + long + `"}`)},
+		{"email over the limit", charge(`"billing_details":{"email":"` + long + `@example.com"}`)},
+		{"dispute id over the limit", `{"id":"evt_1","object":"event","type":"charge.dispute.created","created":1718034410,"data":{"object":{"id":"dp_` + long + `","charge":"ch_1"}}}`},
+		{"refund id over the limit", `{"id":"evt_1","object":"event","type":"refund.updated","created":1718034410,"data":{"object":{"id":"re_` + long + `","charge":"ch_1"}}}`},
+	}...)
 	p := stripe.New()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
