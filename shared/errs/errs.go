@@ -13,13 +13,14 @@ type Kind string
 
 // Kinds.
 const (
-	Invalid      Kind = "invalid"      // the input is wrong; retrying will not help (400)
-	Unauthorized Kind = "unauthorized" // missing or bad credentials or signature (401)
-	NotFound     Kind = "not_found"    // no such thing, or not this caller's (404)
-	Conflict     Kind = "conflict"     // a condition failed: duplicate, stale version (409)
-	TooLarge     Kind = "too_large"    // the body is over its limit (413)
-	Transient    Kind = "transient"    // a dependency failed; retrying may help (503)
-	Internal     Kind = "internal"     // a bug or an unclassified failure (500)
+	Invalid       Kind = "invalid"       // the input is wrong; retrying will not help (400)
+	Unauthorized  Kind = "unauthorized"  // missing or bad credentials or signature (401)
+	NotFound      Kind = "not_found"     // no such thing, or not this caller's (404)
+	Conflict      Kind = "conflict"      // a condition failed: duplicate, stale version (409)
+	TooLarge      Kind = "too_large"     // the body is over its limit (413)
+	Unprocessable Kind = "unprocessable" // well-formed, but its key was used for another request (422)
+	Transient     Kind = "transient"     // a dependency failed; retrying may help (503)
+	Internal      Kind = "internal"      // a bug or an unclassified failure (500)
 )
 
 // Error is an error with a Kind and a message safe to show the caller.

@@ -17,13 +17,14 @@ import (
 )
 
 var statusOf = map[errs.Kind]int{
-	errs.Invalid:      http.StatusBadRequest,
-	errs.Unauthorized: http.StatusUnauthorized,
-	errs.NotFound:     http.StatusNotFound,
-	errs.Conflict:     http.StatusConflict,
-	errs.TooLarge:     http.StatusRequestEntityTooLarge,
-	errs.Transient:    http.StatusServiceUnavailable,
-	errs.Internal:     http.StatusInternalServerError,
+	errs.Invalid:       http.StatusBadRequest,
+	errs.Unauthorized:  http.StatusUnauthorized,
+	errs.NotFound:      http.StatusNotFound,
+	errs.Conflict:      http.StatusConflict,
+	errs.TooLarge:      http.StatusRequestEntityTooLarge,
+	errs.Unprocessable: http.StatusUnprocessableEntity,
+	errs.Transient:     http.StatusServiceUnavailable,
+	errs.Internal:      http.StatusInternalServerError,
 }
 
 // Status is the HTTP status for err.

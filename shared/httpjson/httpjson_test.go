@@ -48,6 +48,7 @@ func TestStatus(t *testing.T) {
 		{errs.E(errs.NotFound, "x"), 404},
 		{errs.E(errs.Conflict, "x"), 409},
 		{errs.E(errs.TooLarge, "x"), 413},
+		{errs.E(errs.Unprocessable, "x"), 422},
 		{errs.E(errs.Transient, "x"), 503},
 		{http.ErrBodyNotAllowed, 500},
 	}
