@@ -269,6 +269,55 @@ func TestCustomerMessageIdempotencyKey(t *testing.T) {
 	}
 }
 
+// TestIdempotencyKeyReused: a key names one message. The same message again (however its JSON
+// is laid out) is a duplicate; another message under the same key is refused with a 422 and
+// changes nothing, whether or not the first was published yet. Keys are scoped by the
+// publishable key and guessable, so answering "duplicate" would let anyone pre-claim them.
+func TestIdempotencyKeyReused(t *testing.T) {
+	first := []byte(`{"email":"jonas@example.de","order_number":"10482","text":"Wo ist mein Paket?"}`)
+	sameAgain := []byte(`{ "text": "Wo ist mein Paket?", "order_number": "10482", "email": "Jonas@Example.de " }`)
+	other := []byte(`{"email":"jonas@example.de","order_number":"10482","text":"Bitte stornieren."}`)
+	h := map[string]string{"X-Borderdesk-Key": "pk_demo", "Idempotency-Key": "form-42"}
+	tests := []struct {
+		name    string
+		busDown bool // while the first message is posted
+	}{
+		{"after the first was published", false},
+		{"while the first waits for its retry", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			wantFirst := 202
+			if tc.busDown {
+				f.bus.FailFn = func() error { return errors.New("bus down") }
+				wantFirst = 503
+			}
+			if w := f.post("/inbound/demo/messages", first, h); w.Code != wantFirst {
+				t.Fatalf("first post = %d %s; want %d", w.Code, w.Body, wantFirst)
+			}
+			f.bus.FailFn = nil
+			if w := f.post("/inbound/demo/messages", other, h); w.Code != 422 || !strings.Contains(w.Body.String(), "Idempotency-Key") {
+				t.Errorf("another message under the same key = %d %s; want 422 naming the Idempotency-Key", w.Code, w.Body)
+			}
+			wantStatus := `"duplicate"`
+			if tc.busDown {
+				wantStatus = `"accepted"` // the sender's retry completes the first message
+			}
+			if w := f.post("/inbound/demo/messages", sameAgain, h); w.Code != 202 || !strings.Contains(w.Body.String(), wantStatus) {
+				t.Errorf("the first message again = %d %s; want 202 %s", w.Code, w.Body, wantStatus)
+			}
+			if len(f.bus.published) != 1 {
+				t.Fatalf("published %d; want 1", len(f.bus.published))
+			}
+			var m events.Message
+			if err := f.bus.published[0].Decode(&m); err != nil || m.Text != "Wo ist mein Paket?" {
+				t.Errorf("published message = %+v, %v; want the first text", m, err)
+			}
+		})
+	}
+}
+
 // tampered is body with one field changed after signing.
 func tampered(body []byte) []byte {
 	out := bytes.Replace(body, []byte(`"livemode": false`), []byte(`"livemode": true`), 1)

@@ -2,7 +2,10 @@ package intake
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -68,6 +71,19 @@ func (r MessageRequest) validate() error {
 	return nil
 }
 
+// fingerprint identifies the message for its Idempotency-Key: the fields as they are
+// published, so the same message posted with its JSON laid out differently is the same
+// message.
+func (r MessageRequest) fingerprint() string {
+	h := sha256.New()
+	for _, field := range []string{normalEmail(r.Email), r.Name, strings.TrimSpace(r.OrderNumber), r.Subject, r.Text, r.Language} {
+		fmt.Fprintf(h, "%d:%s,", len(field), field) // length-prefixed: no two messages collide
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
 // widgetCORS is what a shop's page may do cross-origin: post a message.
 var widgetCORS = cors.Policy{
 	Methods: []string{"POST"},
@@ -132,7 +148,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	now := h.cfg.Now()
 	ev, err := events.New(events.MessageReceived, provider.EventID(InboundProvider, id, 0), merchantID, InboundProvider, id, now, events.Message{
 		MessageID: id, Channel: "web",
-		Customer: events.Customer{Email: strings.ToLower(strings.TrimSpace(req.Email)), Name: req.Name},
+		Customer: events.Customer{Email: normalEmail(req.Email), Name: req.Name},
 		OrderID:  strings.TrimSpace(req.OrderNumber), Subject: req.Subject, Text: req.Text,
 		Language: customerLanguage(req.Language, r.Header.Get("Accept-Language")),
 	})
@@ -143,8 +159,11 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	ev.CorrelationID = httpjson.RequestID(r)
 	answer, err := h.accept(r, dynamo.Receipt{
 		MerchantID: merchantID, Provider: InboundProvider, EventID: id, Type: string(events.MessageReceived),
-		Body: body, ReceivedAt: now, Events: 1, Retain: h.cfg.Retain,
+		Body: body, ReceivedAt: now, Events: 1, Retain: h.cfg.Retain, Fingerprint: req.fingerprint(),
 	}, []events.Event{ev})
+	if errs.Is(err, errs.Unprocessable) {
+		err = errs.Wrap(errs.Unprocessable, err, "Idempotency-Key was already used with a different message; send a new key for a new message")
+	}
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
 		return
