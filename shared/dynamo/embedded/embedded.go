@@ -1,6 +1,8 @@
 // Package embedded runs minidyn's DynamoDB-compatible server on loopback, in process, with
 // Borderdesk's table created from dynamo.Table. The local runtime and the tests reach it
-// through the real aws-sdk-go-v2 client, exactly as the Lambdas reach DynamoDB.
+// through the real aws-sdk-go-v2 client, exactly as the Lambdas reach DynamoDB. In front of
+// minidyn it holds DynamoDB's size limits, which minidyn does not: items over 400 KB and keys
+// over 2,048 (partition) or 1,024 (sort) bytes are refused as DynamoDB refuses them.
 package embedded
 
 import (
@@ -38,9 +40,10 @@ func Start(ctx context.Context, addr, table string) (*DynamoDB, error) {
 	}
 	md := server.NewServer()
 	d := &DynamoDB{URL: "http://" + ln.Addr().String(), Server: md}
+	checked := newLimits(md, dynamo.Table)
 	d.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.count.Add(1)
-		md.ServeHTTP(w, r)
+		checked.ServeHTTP(w, r)
 	})}
 	go func() { _ = d.srv.Serve(ln) }()
 	d.Client = dynamo.LocalClient(d.URL)
