@@ -74,6 +74,8 @@ export interface TicketSummary {
   tags: string[];
   /** The caller has not opened the ticket since its last activity (lists only). */
   unread: boolean;
+  /** The closed ticket this one follows up on: news about a closed ticket opens a new one. */
+  follow_up_of?: string;
   created_at: string;
   updated_at: string;
 }
@@ -148,10 +150,18 @@ export interface EntryView {
   params?: Record<string, string>;
 }
 
+/**
+ * One ticket. GET /tickets/{id} of a ticket that was merged answers its survivor, so `id` can
+ * differ from the id asked for.
+ */
 export interface TicketDetail extends TicketSummary {
   context: { order?: { id: string }; payment?: PaymentView; shipment?: ShipmentView };
   timeline: EntryView[];
   messages: EntryView[];
+  /** The tickets folded into this one; their ids lead here. */
+  merged_from?: string[];
+  /** Other people known on the ticket besides `customer` (a billing contact, a second writer). */
+  contacts?: Customer[];
 }
 
 export type Sort = "updated" | "oldest" | "priority";

@@ -1,9 +1,9 @@
-import { render, screen } from "@testing-library/preact";
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CognitoAuth, LocalAuth, MisconfiguredAuth, SessionStore } from "../auth";
 import type { CognitoConfig } from "../config";
 import { I18nProvider } from "../i18n";
-import { jsonResponse } from "../test/fixtures";
+import { jsonResponse, ticket, ticketDetail } from "../test/fixtures";
 import { App, ticketFromPath } from "./App";
 
 afterEach(() => {
@@ -41,6 +41,60 @@ describe("App", () => {
     expect(Object.keys(localStorage)).not.toContain("borderdesk.session");
     auth.signOut();
     expect(sessionStorage.getItem("borderdesk.session")).toBeNull();
+  });
+
+  describe("merged tickets", () => {
+    // The API after tk_old was merged into tk_new: tk_old's id answers tk_new.
+    function mergedApi() {
+      const survivor = ticketDetail("tk_new", { merged_from: ["tk_old"], follow_up_of: "tk_closed" });
+      const calls: string[] = [];
+      const fetchFn = vi.fn(async (url: RequestInfo | URL) => {
+        const path = new URL(String(url), "http://console.test").pathname;
+        calls.push(path);
+        if (path === "/api/v1/me") return jsonResponse(200, { email: "anna@demo.test", role: "agent", merchant: { id: "demo", name: "Demo" } });
+        if (path === "/api/v1/agents") return jsonResponse(200, { agents: [] });
+        if (path === "/api/v1/tickets") return jsonResponse(200, { tickets: [ticket("tk_new"), ticket("tk_closed", { status: "closed" })] });
+        if (path === "/api/v1/tickets/tk_old" || path === "/api/v1/tickets/tk_new") return jsonResponse(200, survivor);
+        if (path === "/api/v1/tickets/tk_closed") return jsonResponse(200, ticketDetail("tk_closed", { status: "closed" }));
+        return jsonResponse(404, { error: "not_found", message: "no such ticket" });
+      });
+      vi.stubGlobal("fetch", fetchFn);
+      const sessions = new SessionStore(sessionStorage);
+      sessions.set({ token: "h.e.s", email: "anna@demo.test" });
+      render(
+        <I18nProvider initial="en">
+          <App auth={new LocalAuth(sessions)} />
+        </I18nProvider>,
+      );
+      return { calls };
+    }
+
+    afterEach(() => {
+      history.replaceState(null, "", "/");
+      sessionStorage.clear();
+    });
+
+    it("a bookmark to a merged ticket lands on its survivor, quietly", async () => {
+      history.replaceState(null, "", "/tickets/tk_old");
+      const depth = history.length;
+      const { calls } = mergedApi();
+      expect((await screen.findByTestId("merged-note")).textContent).toBe(
+        "Merged from #tk_old: the ticket you opened is now part of this one.",
+      );
+      await waitFor(() => expect(location.pathname).toBe("/tickets/tk_new"));
+      expect(history.length).toBe(depth); // replaced, not pushed: Back does not return to tk_old
+      await waitFor(() => expect(document.querySelector('[data-id="tk_new"]')?.classList.contains("open")).toBe(true));
+      expect(calls.filter((p) => p.startsWith("/api/v1/tickets/"))).toEqual(["/api/v1/tickets/tk_old"]);
+    });
+
+    it("the follow-up link opens the closed ticket in place and in the address", async () => {
+      history.replaceState(null, "", "/tickets/tk_new");
+      mergedApi();
+      fireEvent.click(await screen.findByTestId("follow-up-link"));
+      await waitFor(() => expect(location.pathname).toBe("/tickets/tk_closed"));
+      await waitFor(() => expect(screen.getByTestId("ticket-view").textContent).toContain("tk_closed"));
+      expect(screen.queryByTestId("merged-note")).toBeNull();
+    });
   });
 
   it("reads the open ticket from the address", () => {

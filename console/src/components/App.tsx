@@ -93,6 +93,13 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
     if (location.pathname !== path) history.pushState(null, "", path);
   }, []);
 
+  // A merged ticket's id answers its survivor: follow it in place of the old id, in the
+  // selection and the address (replaced, not pushed, so Back does not return to the old id).
+  const moved = useCallback((survivor: string, from: string) => {
+    setOpenId((cur) => (cur === from ? survivor : cur));
+    if (ticketFromPath(location.pathname) === from) history.replaceState(null, "", `/tickets/${encodeURIComponent(survivor)}`);
+  }, []);
+
   const close = useCallback(() => {
     setOpenId(null);
     history.pushState(null, "", "/");
@@ -134,6 +141,8 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
             replySignal={replySignal}
             agents={agents}
             me={myEmail}
+            onOpen={open}
+            onMoved={moved}
           />
         ) : (
           <section class="ticket">

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { TicketDetail } from "../api/types";
+import type { Customer, TicketDetail } from "../api/types";
 import { countryName, countryTimeZone, formatDate, formatDateTime, formatLocalTime, formatMoney, formatRelative, languageName } from "../format";
 import { useI18n } from "../i18n";
 import { carrierName, declineReason, disputeReason, paymentStatus, shipmentStatus } from "../i18n/labels";
@@ -24,6 +24,22 @@ function Card(props: { title: string; testid: string; empty?: string; children?:
   );
 }
 
+/** otherContacts are the ticket's contacts worth listing: known, not the customer, each once. */
+export function otherContacts(customer: Customer | undefined, contacts: Customer[] | undefined): Customer[] {
+  const key = (c: Customer) => (c.email ? "e:" + c.email.trim().toLowerCase() : "n:" + (c.name ?? "").trim());
+  const seen = new Set<string>();
+  if (customer?.email || customer?.name) seen.add(key(customer));
+  const out: Customer[] = [];
+  for (const c of contacts ?? []) {
+    if (!c || !(c.email || c.name)) continue;
+    const k = key(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out;
+}
+
 /** ContextPanel shows what the agent needs beside the conversation: customer, order, payment, shipment. */
 export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
   const { t, locale } = useI18n();
@@ -34,6 +50,7 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
   useNow(); // a render each minute, so the local time moves on
   const zone = countryTimeZone(customer?.country);
   const localTime = formatLocalTime(zone, locale);
+  const contacts = otherContacts(customer, ticket.contacts);
   const checkpoints = s ? [...s.checkpoints].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, 4) : [];
 
   return (
@@ -41,7 +58,7 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
       <Card
         title={t("context.customer")}
         testid="ctx-customer"
-        empty={customer?.name || customer?.email || customer?.country ? undefined : t("inbox.unknownCustomer")}
+        empty={customer?.name || customer?.email || customer?.country || contacts.length ? undefined : t("inbox.unknownCustomer")}
       >
         <dl>
           {customer?.name && <Field label={t("context.name")}>{customer.name}</Field>}
@@ -62,6 +79,21 @@ export function ContextPanel({ ticket }: { ticket: TicketDetail }) {
           )}
           {ticket.language && <Field label={t("context.language")}>{languageName(ticket.language, locale)}</Field>}
         </dl>
+        {contacts.length > 0 && (
+          <>
+            <h4>{t("context.contacts")}</h4>
+            <ul class="contacts" data-testid="contacts">
+              {contacts.map((c) => (
+                <li key={c.email || c.name} data-testid="contact">
+                  {c.name && <span>{c.name}</span>}
+                  {c.name && c.email && " · "}
+                  {c.email && <a href={`mailto:${c.email}`}>{c.email}</a>}
+                  {c.country && <span class="muted"> · {countryName(c.country, locale)}</span>}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </Card>
 
       <Card title={t("context.order")} testid="ctx-order" empty={orderID ? undefined : t("context.noOrder")}>

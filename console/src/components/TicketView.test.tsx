@@ -1,9 +1,10 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { useState } from "preact/hooks";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import type { EntryView, TicketDetail, TicketUpdate } from "../api/types";
 import { I18nProvider, type Locale } from "../i18n";
-import { ticket } from "../test/fixtures";
+import { ticket, ticketDetail } from "../test/fixtures";
 import { changeParts } from "./Thread";
 import { tagProblem, TicketView } from "./TicketView";
 
@@ -201,5 +202,171 @@ describe("change lines in the timeline", () => {
       "nobody@demo.test 将工单分配给 x@demo.test",
       "status solved",
     ]);
+  });
+});
+
+describe("TicketView after a merge", () => {
+  /**
+   * mergedApi answers the way the API does once tk_old was merged into tk_new: asking for
+   * tk_old answers tk_new. The harness follows onMoved like App does.
+   */
+  function setupMerged(locale: Locale = "en", survivor: Partial<TicketDetail> = {}, follow = true) {
+    const tickets: Record<string, TicketDetail> = {
+      tk_new: ticketDetail("tk_new", { merged_from: ["tk_old"], ...survivor }),
+      tk_other: ticketDetail("tk_other"),
+    };
+    const getTicket = vi.fn(async (id: string) => tickets[id === "tk_old" ? "tk_new" : id]);
+    const setStatus = vi.fn(async (id: string, status: string) => ({ ...ticket(id), status }));
+    const api = { getTicket, setStatus, updateTicket: vi.fn(), addMessage: vi.fn() } as unknown as ApiClient;
+    const onMoved = vi.fn();
+    const onOpen = vi.fn();
+    let setId: (id: string) => void = () => {};
+    function Harness() {
+      const [id, set] = useState("tk_old");
+      setId = set;
+      return (
+        <TicketView
+          api={api}
+          id={id}
+          onClose={() => {}}
+          onChanged={() => {}}
+          replySignal={0}
+          refreshMs={0}
+          onOpen={onOpen}
+          onMoved={(to, from) => {
+            onMoved(to, from);
+            if (follow) set(to);
+          }}
+        />
+      );
+    }
+    render(
+      <I18nProvider initial={locale}>
+        <Harness />
+      </I18nProvider>,
+    );
+    return { getTicket, setStatus, onMoved, onOpen, open: (id: string) => act(() => setId(id)) };
+  }
+
+  it("follows the survivor, says what was merged, and loads it once", async () => {
+    const { getTicket, onMoved } = setupMerged();
+    expect((await screen.findByTestId("merged-note")).textContent).toBe(
+      "Merged from #tk_old: the ticket you opened is now part of this one.",
+    );
+    expect(onMoved).toHaveBeenCalledWith("tk_new", "tk_old");
+    expect(screen.getByTestId("ticket-view").textContent).toContain("tk_new");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(getTicket.mock.calls).toEqual([["tk_old"]]); // following the survivor needs no second load
+    expect(screen.getByTestId("merged-note")).toBeTruthy();
+  });
+
+  it("changes the survivor, not the merged id, even before the parent follows", async () => {
+    const { setStatus } = setupMerged("en", {}, false);
+    await screen.findByTestId("merged-note");
+    fireEvent.click(screen.getByTestId("status-solved"));
+    await waitFor(() => expect(setStatus).toHaveBeenCalledWith("tk_new", "solved"));
+  });
+
+  it("drops the note when another ticket is opened", async () => {
+    const { open } = setupMerged();
+    await screen.findByTestId("merged-note");
+    open("tk_other");
+    await waitFor(() => expect(screen.getByTestId("ticket-view").textContent).toContain("tk_other"));
+    expect(screen.queryByTestId("merged-note")).toBeNull();
+  });
+
+  it("shows no note for a ticket that answers its own id", async () => {
+    setup({ merged_from: ["tk_0"] });
+    await screen.findByTestId("ticket-view");
+    expect(screen.queryByTestId("merged-note")).toBeNull();
+    expect(screen.getByTestId("merged-from").textContent).toBe("Merged from #tk_0");
+  });
+
+  it("says it in Chinese", async () => {
+    setupMerged("zh-CN", { follow_up_of: "tk_closed" });
+    expect((await screen.findByTestId("merged-note")).textContent).toBe("已从 #tk_old 合并：您打开的工单现已并入此工单。");
+    expect(screen.getByTestId("merged-from").textContent).toBe("合并自 #tk_old");
+    expect(screen.getByTestId("follow-up-of").textContent).toBe("跟进工单 #tk_closed");
+  });
+});
+
+describe("TicketView when the open ticket is merged meanwhile", () => {
+  it("follows the survivor on the next refresh", async () => {
+    let merged = false;
+    const getTicket = vi.fn(async (id: string) =>
+      merged ? ticketDetail("tk_a", { merged_from: ["tk_b"] }) : ticketDetail(id),
+    );
+    const api = { getTicket } as unknown as ApiClient;
+    const onMoved = vi.fn();
+    function Harness() {
+      const [id, set] = useState("tk_b");
+      return (
+        <TicketView
+          api={api}
+          id={id}
+          onClose={() => {}}
+          onChanged={() => {}}
+          replySignal={0}
+          refreshMs={20}
+          onMoved={(to, from) => {
+            onMoved(to, from);
+            set(to);
+          }}
+        />
+      );
+    }
+    render(
+      <I18nProvider initial="en">
+        <Harness />
+      </I18nProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId("ticket-view").textContent).toContain("tk_b"));
+    expect(screen.queryByTestId("merged-note")).toBeNull();
+    merged = true;
+    expect((await screen.findByTestId("merged-note")).textContent).toContain("#tk_b");
+    expect(onMoved).toHaveBeenCalledWith("tk_a", "tk_b");
+    expect(screen.getByTestId("merged-from").textContent).toBe("Merged from #tk_b");
+  });
+});
+
+describe("TicketView links to merged and followed-up tickets", () => {
+  function setupLinks(over: Partial<TicketDetail>) {
+    const api = { getTicket: vi.fn(async () => ticketDetail("tk_1", over)) } as unknown as ApiClient;
+    const onOpen = vi.fn();
+    render(
+      <I18nProvider initial="en">
+        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} onOpen={onOpen} />
+      </I18nProvider>,
+    );
+    return { onOpen };
+  }
+
+  it("links each merged ticket and opens it in place", async () => {
+    const { onOpen } = setupLinks({ merged_from: ["tk_a", "tk_b"] });
+    await screen.findByTestId("ticket-view");
+    expect(screen.getByTestId("merged-from").textContent).toBe("Merged from #tk_a, #tk_b");
+    const links = screen.getAllByTestId("merged-link") as HTMLAnchorElement[];
+    expect(links.map((a) => a.getAttribute("href"))).toEqual(["/tickets/tk_a", "/tickets/tk_b"]);
+    fireEvent.click(links[1]);
+    expect(onOpen).toHaveBeenCalledWith("tk_b");
+  });
+
+  it("links the ticket followed up on; a modified click is left to the browser", async () => {
+    const { onOpen } = setupLinks({ follow_up_of: "tk_closed" });
+    await screen.findByTestId("ticket-view");
+    expect(screen.getByTestId("follow-up-of").textContent).toBe("Follow-up of #tk_closed");
+    const link = screen.getByTestId("follow-up-link");
+    expect(link.getAttribute("href")).toBe("/tickets/tk_closed");
+    fireEvent.click(link, { ctrlKey: true });
+    expect(onOpen).not.toHaveBeenCalled();
+    fireEvent.click(link);
+    expect(onOpen).toHaveBeenCalledWith("tk_closed");
+  });
+
+  it("shows neither when the API sends neither (or an empty list)", async () => {
+    setupLinks({ merged_from: [] });
+    await screen.findByTestId("ticket-view");
+    expect(screen.queryByTestId("merged-from")).toBeNull();
+    expect(screen.queryByTestId("follow-up-of")).toBeNull();
   });
 });

@@ -23,6 +23,13 @@ export interface TicketViewProps {
   agents?: Agent[];
   /** The signed-in agent's email, for "Assign to me". */
   me?: string;
+  /** Opens another ticket (a merged or followed-up one's link). */
+  onOpen?: (id: string) => void;
+  /**
+   * The API answered `id` with another ticket, its survivor: `from` was merged into
+   * `survivor`. The console then follows the survivor; this view shows it meanwhile.
+   */
+  onMoved?: (survivor: string, from: string) => void;
 }
 
 /** The API's tag rules (functions/api/handlers.go), checked here to say so before sending. */
@@ -37,7 +44,35 @@ export function tagProblem(tag: string): "" | "invalid" {
 
 type MetaError = { what: "assignee" | "tags"; error: unknown } | null;
 
-export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs = 10_000, agents = [], me = "" }: TicketViewProps) {
+/** TicketLink is a link to /tickets/<id> that opens it in place. */
+function TicketLink({ id, onOpen, testid }: { id: string; onOpen?: (id: string) => void; testid?: string }) {
+  return (
+    <a
+      href={`/tickets/${encodeURIComponent(id)}`}
+      data-testid={testid}
+      onClick={(e) => {
+        if (!onOpen || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab goes by the href
+        e.preventDefault();
+        onOpen(id);
+      }}
+    >
+      <code>#{id}</code>
+    </a>
+  );
+}
+
+export function TicketView({
+  api,
+  id,
+  onClose,
+  onChanged,
+  replySignal,
+  refreshMs = 10_000,
+  agents = [],
+  me = "",
+  onOpen,
+  onMoved,
+}: TicketViewProps) {
   const { t, locale } = useI18n();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [load, setLoad] = useState<Load>({ state: "loading" });
@@ -51,6 +86,13 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
   const stickToBottom = useRef(true);
   const current = useRef(id);
   current.current = id;
+  // The ticket shown, which may be the survivor of the one asked for.
+  const shown = useRef<string | null>(null);
+  shown.current = detail?.id ?? null;
+  // The id that was asked for and led to a survivor, while that survivor is shown.
+  const [movedFrom, setMovedFrom] = useState<{ from: string; to: string } | null>(null);
+  const movedRef = useRef(onMoved);
+  movedRef.current = onMoved;
 
   const fetchDetail = useCallback(
     async (silent: boolean) => {
@@ -73,6 +115,10 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
         }
         setDetail(d);
         setLoad({ state: "ready" });
+        if (d.id && d.id !== want) {
+          setMovedFrom({ from: want, to: d.id });
+          movedRef.current?.(d.id, want);
+        }
       } catch (e) {
         if (current.current !== want || silent) return; // a failed background refresh keeps what is shown
         setLoad((e as { status?: number }).status === 404 ? { state: "notfound" } : { state: "error", error: e });
@@ -82,8 +128,10 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
   );
 
   useEffect(() => {
-    fetchDetail(false);
-  }, [fetchDetail]);
+    setMovedFrom((m) => (m && m.to === id ? m : null));
+    // Following a survivor that is already shown needs no second load.
+    if (shown.current !== id) fetchDetail(false);
+  }, [fetchDetail, id]);
 
   useEffect(() => {
     if (!refreshMs) return;
@@ -98,10 +146,13 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [detail]);
 
+  // Changes go to the ticket shown: after a merge that is the survivor, not the id asked for.
+  const target = detail?.id ?? id;
+
   async function send(kind: MessageKind, body: string) {
-    const entry = await api.addMessage(id, kind, body);
+    const entry = await api.addMessage(target, kind, body);
     stickToBottom.current = true;
-    setDetail((d) => (d && d.id === id ? { ...d, timeline: [...d.timeline, entry], messages: [...d.messages, entry] } : d));
+    setDetail((d) => (d && d.id === target ? { ...d, timeline: [...d.timeline, entry], messages: [...d.messages, entry] } : d));
     fetchDetail(true);
   }
 
@@ -118,7 +169,7 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
     setStatusBusy(s);
     setStatusError(null);
     try {
-      applied(await api.setStatus(id, s));
+      applied(await api.setStatus(target, s));
     } catch (e) {
       setStatusError(e);
     } finally {
@@ -132,7 +183,7 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
     setMetaBusy(true);
     setMetaError(null);
     try {
-      applied(await api.updateTicket(id, body));
+      applied(await api.updateTicket(target, body));
       return true;
     } catch (e) {
       setMetaError({ what, error: e });
@@ -199,6 +250,7 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
   }
 
   const d = detail;
+  const mergedFrom = (d.merged_from ?? []).filter((m) => m && m !== d.id);
   const subject = ticketSubject(d, t);
   const tags = d.tags ?? [];
   const assignee = d.assignee ?? "";
@@ -220,6 +272,27 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
                 {t("ticket.created", { when: formatRelative(d.created_at, locale) })}
               </time>
             </p>
+            {(d.follow_up_of || mergedFrom.length > 0) && (
+              <p class="muted small ticket-links">
+                {d.follow_up_of && (
+                  <span data-testid="follow-up-of">
+                    {t("ticket.followUpOf")} <TicketLink id={d.follow_up_of} onOpen={onOpen} testid="follow-up-link" />
+                  </span>
+                )}
+                {d.follow_up_of && mergedFrom.length > 0 && " · "}
+                {mergedFrom.length > 0 && (
+                  <span data-testid="merged-from">
+                    {t("ticket.mergedFrom")}{" "}
+                    {mergedFrom.map((m, i) => (
+                      <span key={m}>
+                        {i > 0 && ", "}
+                        <TicketLink id={m} onOpen={onOpen} testid="merged-link" />
+                      </span>
+                    ))}
+                  </span>
+                )}
+              </p>
+            )}
           </div>
           <div class="ticket-actions">
             <div class="segmented" role="group" aria-label={t("ticket.changeStatus")} data-testid="status-control">
@@ -312,6 +385,11 @@ export function TicketView({ api, id, onClose, onChanged, replySignal, refreshMs
           </div>
         </div>
       </header>
+      {movedFrom && movedFrom.to === d.id && (
+        <p class="notice banner" role="status" data-testid="merged-note">
+          {t("ticket.mergedNote", { id: movedFrom.from })}
+        </p>
+      )}
       {statusError != null && (
         <p class="error-text banner" role="alert">
           {t("ticket.statusFailed", { message: errorText(statusError, t) })}

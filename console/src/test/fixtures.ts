@@ -1,4 +1,4 @@
-import type { TicketSummary } from "../api/types";
+import type { TicketDetail, TicketSummary } from "../api/types";
 
 export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSummary {
   return {
@@ -17,6 +17,14 @@ export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSum
     updated_at: "2026-01-01T10:00:00Z",
     ...over,
   };
+}
+
+/**
+ * ticketDetail is GET /tickets/{id}'s answer. merged_from and contacts are left out, as the API
+ * leaves them out when there are none.
+ */
+export function ticketDetail(id: string, over: Partial<TicketDetail> = {}): TicketDetail {
+  return { ...ticket(id), context: {}, timeline: [], messages: [], ...over };
 }
 
 /** jsonResponse is what fetch resolves to for a JSON answer. */
