@@ -18,6 +18,7 @@ import (
 // Store is what ticketing needs of the table.
 type Store interface {
 	ApplyFact(ctx context.Context, f ticket.Fact, newID func() string) (dynamo.Outcome, error)
+	DrainParked(ctx context.Context, merchantID, ticketID string, now time.Time, newID func() string) (int, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -61,11 +62,27 @@ func (h *Handler) apply(ctx context.Context, msg lambdaevents.SQSMessage) error 
 		log.Error("poison message: cannot file event", "err", err.Error())
 		return err
 	}
-	out, err := h.store.ApplyFact(ctx, f, func() string { return ticket.NewID(h.now()) })
+	newID := func() string { return ticket.NewID(h.now()) }
+	f.ArrivedAt = h.now()
+	out, err := h.store.ApplyFact(ctx, f, newID)
 	if err != nil {
 		log.Error("apply event failed; will retry", "err", err.Error())
 		return err
 	}
-	log.Info("event applied", "ticket_id", out.TicketID, "opened", out.Opened, "duplicate", out.Duplicate)
+	log.Info("event applied", "ticket_id", out.TicketID, "action", string(out.Action), "opened", out.Opened,
+		"merged", out.Merged, "duplicate", out.Duplicate)
+	// Events parked under the references the ticket took now join it, however many. A
+	// redelivery drains too: it may be the retry of a drain that failed halfway, and the
+	// message is only acknowledged once nothing is left behind.
+	if out.TicketID != "" && (out.Backlog || out.Duplicate) {
+		n, err := h.store.DrainParked(ctx, ev.MerchantID, out.TicketID, h.now(), newID)
+		if err != nil {
+			log.Error("drain parked events failed; will retry", "ticket_id", out.TicketID, "drained", n, "err", err.Error())
+			return err
+		}
+		if n > 0 {
+			log.Info("parked events joined", "ticket_id", out.TicketID, "drained", n)
+		}
+	}
 	return nil
 }

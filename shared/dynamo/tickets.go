@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -13,193 +15,6 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
-
-// maxAttempts bounds optimistic-locking retries when writers race on one ticket.
-const maxAttempts = 8
-
-func ticketPK(merchantID, id string) string { return tenant(merchantID) + "#T#" + id }
-func openPK(merchantID, key string) string  { return tenant(merchantID) + "#OPEN#" + key }
-func markerPK(merchantID, id string) string { return tenant(merchantID) + "#EV#" + id }
-func inboxPK(merchantID string) string      { return tenant(merchantID) + "#TICKETS" }
-func statusPK(merchantID string, st ticket.Status) string {
-	return tenant(merchantID) + "#STATUS#" + string(st)
-}
-func entrySK(e ticket.Entry) string { return "E#" + sortTime(e.At) + "#" + e.ID }
-
-// Outcome says what applying an event did.
-type Outcome struct {
-	TicketID  string // "" when the event joined no ticket
-	Opened    bool   // a new ticket was opened
-	Parked    bool   // no ticket was open and the event opens none: it waits for one
-	Duplicate bool   // the event had been applied before; nothing changed
-}
-
-func parkPK(merchantID, key string) string { return tenant(merchantID) + "#PARK#" + key }
-
-// ApplyFact opens a ticket for f or merges f into the open ticket with f's key, exactly
-// once per event id. Redelivery is a no-op; two events racing for the same key end on one
-// ticket (the loser of the race for the open-ticket link retries and merges). An event that
-// opens no ticket (a refund notice, a routine scan) and finds none open is parked under its
-// key and merged when a ticket opens, so arrival order cannot change the end state.
-func (s *Store) ApplyFact(ctx context.Context, f ticket.Fact, newID func() string) (Outcome, error) {
-	m := f.Event.MerchantID
-	marker := key(markerPK(m, f.Event.ID), "EV")
-	for range maxAttempts {
-		if id, done, err := s.applied(ctx, marker); err != nil || done {
-			return Outcome{TicketID: id, Duplicate: done}, err
-		}
-		link, err := s.consistentGet(ctx, key(openPK(m, f.Key), "OPEN"))
-		if err != nil {
-			return Outcome{}, err
-		}
-		var (
-			items []types.TransactWriteItem
-			out   Outcome
-		)
-		switch {
-		case link != nil:
-			t, err := s.loadTicket(ctx, m, getS(link, "ticket_id"))
-			if err != nil {
-				return Outcome{}, err
-			}
-			prev := t.Version
-			entry := ticket.Merge(&t, f)
-			t.Version++
-			if items, err = s.ticketWrites(&t, prev, entry); err != nil {
-				return Outcome{}, err
-			}
-			out.TicketID = t.ID
-		case f.Rule.Opens:
-			if items, out, err = s.openWrites(ctx, f, newID()); err != nil {
-				return Outcome{}, err
-			}
-		default:
-			if items, err = s.parkWrites(f); err != nil {
-				return Outcome{}, err
-			}
-			out.Parked = true
-		}
-		markerItem := key(markerPK(m, f.Event.ID), "EV")
-		markerItem["ticket_id"] = str(out.TicketID)
-		markerItem["event_type"] = str(string(f.Event.Type))
-		items = append(items, types.TransactWriteItem{Put: &types.Put{
-			TableName: aws.String(s.table), Item: markerItem,
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}})
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		if err == nil {
-			return out, nil
-		}
-		if reasons := cancelledBy(err); len(reasons) == len(items) && reasons[len(items)-1] {
-			return Outcome{Duplicate: true}, nil
-		}
-		if err = classify(err, "apply event %s", f.Event.ID); !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Transient) {
-			return Outcome{}, err
-		}
-		// Someone else moved first: re-read and try again.
-	}
-	return Outcome{}, errs.E(errs.Transient, "apply event %s: too much contention", f.Event.ID)
-}
-
-// maxParked bounds how many parked events one opening takes along, within DynamoDB's
-// 100-item transaction limit; the rest stay parked for the next ticket of the key.
-const maxParked = 40
-
-// openWrites opens ticket id for f, taking along the events parked under f's key. The
-// park counter's condition makes a park that commits meanwhile cancel this opening.
-func (s *Store) openWrites(ctx context.Context, f ticket.Fact, id string) ([]types.TransactWriteItem, Outcome, error) {
-	m := f.Event.MerchantID
-	// Most keys never had anything parked: one GetItem of the counter spares the Query.
-	counter, err := s.consistentGet(ctx, key(parkPK(m, f.Key), "COUNT"))
-	if err != nil {
-		return nil, Outcome{}, err
-	}
-	parked := &dynamodb.QueryOutput{}
-	if counter != nil {
-		parked, err = s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
-			KeyConditionExpression:    aws.String("pk = :pk"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(parkPK(m, f.Key))},
-			ConsistentRead:            aws.Bool(true),
-			Limit:                     aws.Int32(maxParked + 1),
-		})
-		if err != nil {
-			return nil, Outcome{}, classify(err, "read parked events of %s", f.Key)
-		}
-	}
-	t, first := ticket.Open(id, f)
-	entries := []ticket.Entry{first}
-	var tail []types.TransactWriteItem
-	count := "0"
-	for _, it := range parked.Items {
-		if getS(it, "sk") == "COUNT" {
-			if n, ok := it["n"].(*types.AttributeValueMemberN); ok {
-				count = n.Value
-			}
-			continue
-		}
-		var ev events.Event
-		if err := json.Unmarshal([]byte(getS(it, "doc")), &ev); err != nil {
-			return nil, Outcome{}, errs.Wrap(errs.Internal, err, "decode parked event")
-		}
-		pf, err := ticket.Read(ev)
-		if err != nil {
-			return nil, Outcome{}, err
-		}
-		entries = append(entries, ticket.Merge(&t, pf))
-		tail = append(tail, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(getS(it, "pk"), getS(it, "sk"))}})
-	}
-	tail = append(tail, types.TransactWriteItem{Delete: &types.Delete{
-		TableName: aws.String(s.table), Key: key(parkPK(m, f.Key), "COUNT"),
-		ConditionExpression:       aws.String("attribute_not_exists(pk) OR n = :n"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: count}},
-	}})
-	items, err := s.ticketWrites(&t, 0, entries...)
-	if err != nil {
-		return nil, Outcome{}, err
-	}
-	items = append(items, s.claimOpen(t))
-	return append(items, tail...), Outcome{TicketID: t.ID, Opened: true}, nil
-}
-
-// parkWrites park f under its key, on condition that no ticket is open for the key.
-func (s *Store) parkWrites(f ticket.Fact) ([]types.TransactWriteItem, error) {
-	m := f.Event.MerchantID
-	item, err := docItem(parkPK(m, f.Key), "EV#"+f.Event.ID, f.Event, nil)
-	if err != nil {
-		return nil, err
-	}
-	return []types.TransactWriteItem{
-		{ConditionCheck: &types.ConditionCheck{
-			TableName: aws.String(s.table), Key: key(openPK(m, f.Key), "OPEN"),
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: item}},
-		{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(parkPK(m, f.Key), "COUNT"),
-			UpdateExpression:          aws.String("ADD n :one"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1)},
-		}},
-	}, nil
-}
-
-// claimOpen makes t the open ticket of its key, on condition that no ticket is.
-func (s *Store) claimOpen(t ticket.Ticket) types.TransactWriteItem {
-	link := key(openPK(t.MerchantID, t.Key), "OPEN")
-	link["ticket_id"] = str(t.ID)
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName: aws.String(s.table), Item: link, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}}
-}
-
-// applied reports whether the marker exists, and the ticket it names.
-func (s *Store) applied(ctx context.Context, marker map[string]types.AttributeValue) (string, bool, error) {
-	it, err := s.consistentGet(ctx, marker)
-	if err != nil || it == nil {
-		return "", false, err
-	}
-	return getS(it, "ticket_id"), true, nil
-}
 
 func (s *Store) consistentGet(ctx context.Context, k map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: k, ConsistentRead: aws.Bool(true)})
@@ -268,44 +83,44 @@ func (s *Store) loadTicket(ctx context.Context, merchantID, id string) (ticket.T
 	return decodeTicket(merchantID, it)
 }
 
-// GetTicket reads ticket id of merchantID with its timeline, oldest first. Another
-// merchant's ticket is not found, exactly like a missing one.
+// GetTicket reads ticket id of merchantID with its timeline, oldest first. A merged ticket
+// answers its survivor, whose timeline holds the merged tickets' too. Another merchant's
+// ticket is not found, exactly like a missing one.
 func (s *Store) GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error) {
-	var (
-		t       ticket.Ticket
-		found   bool
-		entries []ticket.Entry
-	)
-	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(ticketPK(merchantID, id))},
-		ConsistentRead:            aws.Bool(true),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return t, nil, classify(err, "get ticket %s", id)
-		}
-		for _, it := range page.Items {
-			sk := getS(it, "sk")
-			if sk == "TICKET" {
-				if t, err = decodeTicket(merchantID, it); err != nil {
-					return t, nil, err
+	t, err := s.loadLive(ctx, merchantID, id)
+	if err != nil {
+		return t, nil, err
+	}
+	var entries []ticket.Entry
+	for _, pid := range append([]string{t.ID}, t.Absorbed...) {
+		p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+			TableName:              aws.String(s.table),
+			KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :e)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": str(ticketPK(merchantID, pid)), ":e": str("E#"),
+			},
+			ConsistentRead: aws.Bool(true),
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return t, nil, classify(err, "get ticket %s", id)
+			}
+			for _, it := range page.Items {
+				var e ticket.Entry
+				if err := json.Unmarshal([]byte(getS(it, "doc")), &e); err != nil {
+					return t, nil, errs.Wrap(errs.Internal, err, "decode timeline entry")
 				}
-				found = true
-				continue
+				entries = append(entries, e)
 			}
-			var e ticket.Entry
-			if err := json.Unmarshal([]byte(getS(it, "doc")), &e); err != nil {
-				return t, nil, errs.Wrap(errs.Internal, err, "decode timeline entry")
-			}
-			entries = append(entries, e)
 		}
 	}
-	if !found {
-		return t, nil, errs.E(errs.NotFound, "ticket %s not found", id)
-	}
+	slices.SortStableFunc(entries, func(a, b ticket.Entry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	return t, entries, nil
 }
 
@@ -316,20 +131,58 @@ type Change struct {
 	Status   ticket.Status // "" keeps the status
 	Assignee *string       // "" unassigns
 	Tags     *[]string
+	// Idempotency makes a retried change (a browser resending a reply) a no-op that answers
+	// the first one's entry: Key is the caller's Idempotency-Key, Fingerprint what the
+	// request said. The same key with another fingerprint is refused.
+	Idempotency *Idempotency
+	// Announce returns the events the change implies (e.g. message.replied for a reply),
+	// committed with it through the outbox as Source.
+	Announce func(t ticket.Ticket, e ticket.Entry) ([]events.Event, error)
+	Source   string
 }
 
-// ChangeTicket applies c to ticket id under optimistic locking and returns the new ticket.
-// A change that changes nothing writes nothing. Solving or closing a ticket releases its
-// order for a new ticket; reopening takes it back when no other ticket has taken it meanwhile.
-func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Change) (ticket.Ticket, error) {
+// Idempotency identifies one request among its retries.
+type Idempotency struct {
+	Key         string // scoped to the agent and the ticket by the caller
+	Fingerprint string
+}
+
+// idempotencyRetain is how long an Idempotency-Key is remembered (TTL).
+const idempotencyRetain = 24 * time.Hour
+
+// ChangeTicket applies c to ticket id (or its survivor, when id was merged) under
+// optimistic locking and returns the ticket and the entry recorded. A change that changes
+// nothing writes nothing. A change with an Idempotency key already used answers the entry
+// recorded the first time (errs.Unprocessable when the key came with another request).
+func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Change) (ticket.Ticket, ticket.Entry, error) {
 	for range maxAttempts {
-		t, err := s.loadTicket(ctx, merchantID, id)
+		t, err := s.loadLive(ctx, merchantID, id)
 		if err != nil {
-			return t, err
+			return t, ticket.Entry{}, err
 		}
-		prev, wasActive := t.Version, t.Status.Active()
+		var idem map[string]types.AttributeValue
+		if c.Idempotency != nil {
+			idemKey := key(ticketPK(merchantID, t.ID), "IDEM#"+c.Idempotency.Key)
+			prior, err := s.consistentGet(ctx, idemKey)
+			if err != nil {
+				return t, ticket.Entry{}, err
+			}
+			if prior != nil {
+				return replay(t, prior, c.Idempotency)
+			}
+			if idem, err = docItem(getS(idemKey, "pk"), getS(idemKey, "sk"), c.Entry, map[string]types.AttributeValue{
+				"fingerprint":      str(c.Idempotency.Fingerprint),
+				Table.TTLAttribute: num(c.Entry.At.Add(idempotencyRetain).Unix()),
+			}); err != nil {
+				return t, ticket.Entry{}, err
+			}
+		}
+		prev := t.Version
 		changed := c.Entry.Kind == ticket.EntryReply || c.Entry.Kind == ticket.EntryNote
 		if c.Status != "" && c.Status != t.Status {
+			if err := ticket.CheckStatusChange(t.Status, c.Status); err != nil {
+				return t, ticket.Entry{}, errs.E(errs.Conflict, "%s", err.Error())
+			}
 			t.Status, changed = c.Status, true
 		}
 		if c.Assignee != nil && *c.Assignee != t.Assignee {
@@ -339,7 +192,7 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 			t.Tags, changed = *c.Tags, true
 		}
 		if !changed {
-			return t, nil
+			return t, c.Entry, nil
 		}
 		if c.Entry.At.After(t.UpdatedAt) {
 			t.UpdatedAt = c.Entry.At
@@ -347,31 +200,45 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 		t.Version++
 		items, err := s.ticketWrites(&t, prev, c.Entry)
 		if err != nil {
-			return t, err
+			return t, ticket.Entry{}, err
 		}
-		if wasActive != t.Status.Active() {
-			link, err := s.consistentGet(ctx, key(openPK(merchantID, t.Key), "OPEN"))
+		if idem != nil {
+			items = append(items, types.TransactWriteItem{Put: &types.Put{
+				TableName: aws.String(s.table), Item: idem, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+			}})
+		}
+		if c.Announce != nil {
+			evs, err := c.Announce(t, c.Entry)
 			if err != nil {
-				return t, err
+				return t, ticket.Entry{}, err
 			}
-			switch {
-			case wasActive && link != nil && getS(link, "ticket_id") == t.ID:
-				items = append(items, types.TransactWriteItem{Delete: &types.Delete{
-					TableName: aws.String(s.table), Key: key(openPK(merchantID, t.Key), "OPEN"),
-					ConditionExpression:       aws.String("ticket_id = :id"),
-					ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(t.ID)},
-				}})
-			case !wasActive && link == nil:
-				items = append(items, s.claimOpen(t))
+			for _, ev := range evs {
+				w, err := s.outboxWrite(c.Source, ev, c.Entry.At)
+				if err != nil {
+					return t, ticket.Entry{}, err
+				}
+				items = append(items, w)
 			}
 		}
 		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		if err == nil {
-			return t, nil
+			return t, c.Entry, nil
 		}
 		if err = classify(err, "change ticket %s", id); !errs.Is(err, errs.Conflict) && !errs.Is(err, errs.Transient) {
-			return t, err
+			return t, ticket.Entry{}, err
 		}
 	}
-	return ticket.Ticket{}, errs.E(errs.Transient, "change ticket %s: too much contention", id)
+	return ticket.Ticket{}, ticket.Entry{}, errs.E(errs.Transient, "change ticket %s: too much contention", id)
+}
+
+// replay answers a change whose idempotency key was used before.
+func replay(t ticket.Ticket, prior map[string]types.AttributeValue, idem *Idempotency) (ticket.Ticket, ticket.Entry, error) {
+	if getS(prior, "fingerprint") != idem.Fingerprint {
+		return t, ticket.Entry{}, errs.E(errs.Unprocessable, "Idempotency-Key %q was already used with a different request", idem.Key)
+	}
+	var e ticket.Entry
+	if err := json.Unmarshal([]byte(getS(prior, "doc")), &e); err != nil {
+		return t, e, errs.Wrap(errs.Internal, err, "decode idempotent entry")
+	}
+	return t, e, nil
 }

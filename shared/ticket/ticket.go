@@ -106,20 +106,17 @@ var Rules = map[events.DetailType]Rule{
 
 // Ticket is one case an agent works.
 type Ticket struct {
-	ID         string `json:"id"`
-	MerchantID string `json:"-"`
-	// Key is what events merge on: "order:<id>", else "payment:<id>", "tracking:<n>" or
-	// "customer:<email>".
-	Key      string          `json:"key"`
-	Status   Status          `json:"status"`
-	Category Category        `json:"category"`
-	Priority Priority        `json:"priority"`
-	Customer events.Customer `json:"customer"`
-	OrderID  string          `json:"order_id,omitempty"`
-	Payment  *Payment        `json:"payment,omitempty"`
-	Shipment *Shipment       `json:"shipment,omitempty"`
-	Assignee string          `json:"assignee,omitempty"` // an agent's email
-	Tags     []string        `json:"tags,omitempty"`     // sorted, unique
+	ID         string          `json:"id"`
+	MerchantID string          `json:"-"`
+	Status     Status          `json:"status"`
+	Category   Category        `json:"category"`
+	Priority   Priority        `json:"priority"`
+	Customer   events.Customer `json:"customer"`
+	OrderID    string          `json:"order_id,omitempty"`
+	Payment    *Payment        `json:"payment,omitempty"`
+	Shipment   *Shipment       `json:"shipment,omitempty"`
+	Assignee   string          `json:"assignee,omitempty"` // an agent's email
+	Tags       []string        `json:"tags,omitempty"`     // sorted, unique
 	// Language is the customer's language (BCP 47): what they told us, else a guess from
 	// their country; Lang records which, so arrival order cannot change the choice.
 	Language string `json:"language,omitempty"`
@@ -142,11 +139,14 @@ type Ticket struct {
 	// "payment:pi_…", "charge:ch_…", "dispute:dp_…", "tracking:…", "email:…"), sorted: an
 	// event naming any of them joins this ticket.
 	References []string `json:"references,omitempty"`
-	// Contacts are the other people the events named (billing contact, recipient), sorted by
-	// email; Customer is the one picked by CustomerAt.
-	Contacts   []events.Customer `json:"contacts,omitempty"`
-	CustomerAt Pick              `json:"customer_at"`
-	CountryAt  Pick              `json:"country_at"`
+	// People are everyone the events named, by email, each with the picks behind their
+	// fields; Customer is the best of them (see meet) and Contacts the others.
+	People   []Person          `json:"people,omitempty"`
+	Contacts []events.Customer `json:"contacts,omitempty"`
+	// Country is the best country any event gave (CountryAt picks it): the customer's when
+	// their own record has none.
+	Country   string `json:"country,omitempty"`
+	CountryAt Pick   `json:"country_at"`
 	// MergedInto is the survivor this ticket was merged into (Status is StatusMerged then);
 	// Absorbed are the tickets merged into this one, whose timelines it shows.
 	MergedInto string   `json:"merged_into,omitempty"`
@@ -270,71 +270,90 @@ func (e Entry) IsMessage() bool {
 
 // Fact is what an event tells ticketing, decoded from its data.
 type Fact struct {
-	Event    events.Event
-	Rule     Rule
-	Key      string
+	Event events.Event
+	Rule  Rule
+	// Refs are the references the event carries (see References), sorted: it joins the
+	// ticket that holds any of them.
+	Refs     []string
 	OrderID  string
 	Customer events.Customer
+	// Role is who Customer is to the shop: the person who writes beats the parcel's
+	// recipient, who beats the billing contact.
+	Role     int
 	Payment  *events.Payment
 	Shipment *events.Shipment
 	Message  *events.Message
+	// ArrivedAt is when ticketing took the event: the ticket's activity time, so a late
+	// webhook about an old event still counts as news. OccurredAt stays on the timeline.
+	ArrivedAt time.Time
 }
 
+// Roles of the person an event names, for picking a ticket's customer.
+const (
+	RoleBilling   = 1
+	RoleRecipient = 2
+	RoleWriter    = 3
+)
+
 // Read decodes e into the fact ticketing acts on. An event type with no rule, or data
-// without any key to merge on, is an error that retrying cannot fix.
+// without any reference to file it under, is an error that retrying cannot fix.
 func Read(e events.Event) (Fact, error) {
 	rule, ok := Rules[e.Type]
 	if !ok {
 		return Fact{}, fmt.Errorf("event %s: ticketing has no rule for %q", e.ID, e.Type)
 	}
 	f := Fact{Event: e, Rule: rule}
+	var refs References
 	switch e.Type.Domain() {
 	case "payment":
 		var p events.Payment
 		if err := e.Decode(&p); err != nil {
 			return Fact{}, err
 		}
-		f.Payment, f.OrderID, f.Customer = &p, p.OrderID, p.Customer
-		f.Key = key(p.OrderID, "payment:", p.PaymentID)
+		f.Payment, f.OrderID, f.Customer, f.Role = &p, p.OrderID, p.Customer, RoleBilling
+		refs.Add(RefOrder, p.OrderID)
+		refs.AddPayment(p.PaymentID)
+		refs.AddPayment(p.ChargeID)
+		if p.Dispute != nil {
+			refs.Add(RefDispute, p.Dispute.ID)
+		}
 	case "shipment":
 		var s events.Shipment
 		if err := e.Decode(&s); err != nil {
 			return Fact{}, err
 		}
-		f.Shipment, f.OrderID, f.Customer = &s, s.OrderID, s.Customer
+		f.Shipment, f.OrderID, f.Customer, f.Role = &s, s.OrderID, s.Customer, RoleRecipient
 		if f.Customer.Country == "" {
 			f.Customer.Country = s.DestinationCountry
 		}
-		f.Key = key(s.OrderID, "tracking:", s.TrackingNumber)
+		refs.Add(RefOrder, s.OrderID)
+		refs.Add(RefTracking, s.TrackingNumber)
 	case "message":
 		var m events.Message
 		if err := e.Decode(&m); err != nil {
 			return Fact{}, err
 		}
-		f.Message, f.OrderID, f.Customer = &m, m.OrderID, m.Customer
-		f.Key = key(m.OrderID, "customer:", m.Customer.Email)
+		f.Message, f.OrderID, f.Customer, f.Role = &m, m.OrderID, m.Customer, RoleWriter
+		refs.Add(RefOrder, m.OrderID)
+		// A message that names no order is about whatever its writer has open with us.
+		if len(refs) == 0 {
+			refs.Add(RefEmail, m.Customer.Email)
+		}
 	}
-	if f.Key == "" {
-		return Fact{}, fmt.Errorf("event %s: no order, payment, tracking number or email to file it under", e.ID)
+	if len(refs) == 0 {
+		return Fact{}, fmt.Errorf("event %s: no order, payment, charge, dispute, tracking number or email to file it under", e.ID)
 	}
+	f.OrderID = NormalizeRef(f.OrderID)
+	f.Customer.Email = strings.ToLower(strings.TrimSpace(f.Customer.Email))
+	f.Refs = refs.Sorted()
 	return f, nil
-}
-
-func key(orderID, prefix, fallback string) string {
-	if orderID != "" {
-		return "order:" + orderID
-	}
-	if fallback != "" {
-		return prefix + fallback
-	}
-	return ""
 }
 
 // Open returns a new ticket for f with the given id, and its first timeline entry.
 func Open(id string, f Fact) (Ticket, Entry) {
 	t := Ticket{
-		ID: id, MerchantID: f.Event.MerchantID, Key: f.Key, Status: StatusOpen,
-		CreatedAt: f.Event.OccurredAt, UpdatedAt: f.Event.OccurredAt, Version: 1,
+		ID: id, MerchantID: f.Event.MerchantID, Status: StatusOpen,
+		CreatedAt: f.Event.OccurredAt, UpdatedAt: f.activity(), Version: 1,
 	}
 	return t, Merge(&t, f)
 }
@@ -347,8 +366,8 @@ func Merge(t *Ticket, f Fact) Entry {
 	if e.OccurredAt.Before(t.CreatedAt) {
 		t.CreatedAt = e.OccurredAt
 	}
-	if e.OccurredAt.After(t.UpdatedAt) {
-		t.UpdatedAt = e.OccurredAt
+	if a := f.activity(); a.After(t.UpdatedAt) {
+		t.UpdatedAt = a
 	}
 	lead := Pick{Rank: f.Rule.Priority.Rank(), At: e.OccurredAt, ID: e.ID}
 	if t.Category == "" || lead.better(t.Lead) {
@@ -357,10 +376,13 @@ func Merge(t *Ticket, f Fact) Entry {
 	if f.Rule.Priority.Rank() > t.Priority.Rank() {
 		t.Priority = f.Rule.Priority
 	}
-	if t.OrderID == "" {
+	// Two orders on one ticket are rare (a payment shared by both); the lowest id is the
+	// one the subject names, whatever the order of arrival.
+	if f.OrderID != "" && (t.OrderID == "" || f.OrderID < t.OrderID) {
 		t.OrderID = f.OrderID
 	}
-	t.Customer = fillCustomer(t.Customer, f.Customer)
+	t.References = union(t.References, f.Refs)
+	t.meet(f)
 	if lang, rank := f.language(); lang != "" {
 		if pick := (Pick{Rank: rank, At: e.OccurredAt, ID: e.ID}); t.Language == "" || pick.better(t.Lang) {
 			t.Language, t.Lang = lang, pick
@@ -378,13 +400,13 @@ func Merge(t *Ticket, f Fact) Entry {
 			t.Topic, t.TopicAt = strings.TrimSpace(m.Subject), pick
 		}
 	}
+	// A customer writing back, or a new problem, needs an agent again.
+	if t.Status == StatusPending && Wakes(f) {
+		t.Status = StatusOpen
+	}
 	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f), Params: Params(f)}
 	if f.Message != nil {
 		entry.Kind, entry.Author, entry.Body, entry.Params = EntryCustomer, f.Message.Customer.Email, f.Message.Text, nil
-		// A customer writing back reopens a ticket that was waiting on them.
-		if t.Status == StatusPending {
-			t.Status = StatusOpen
-		}
 	}
 	return entry
 }
@@ -400,8 +422,9 @@ func (f Fact) language() (string, int) {
 	return "", 0
 }
 
-// Refs are the values an agent can search a ticket by: order number, customer email,
-// tracking number and payment id, normalised by NormalizeRef.
+// Refs are the values an agent can search a ticket by: order number, every customer and
+// contact email, tracking numbers, payment, charge and dispute ids — the values of its
+// References and people, normalised by NormalizeRef.
 func (t Ticket) Refs() []string {
 	var refs []string
 	add := func(v string) {
@@ -409,14 +432,15 @@ func (t Ticket) Refs() []string {
 			refs = append(refs, v)
 		}
 	}
-	add(t.OrderID)
+	for _, r := range t.References {
+		_, v, _ := strings.Cut(r, ":")
+		add(v)
+	}
 	add(t.Customer.Email)
-	if t.Shipment != nil {
-		add(t.Shipment.TrackingNumber)
+	for _, p := range t.People {
+		add(p.Email)
 	}
-	if t.Payment != nil {
-		add(t.Payment.PaymentID)
-	}
+	slices.Sort(refs)
 	return refs
 }
 
@@ -433,15 +457,11 @@ func newer(e events.Event, asOf time.Time, id string) bool {
 	return e.ID > id
 }
 
-func fillCustomer(have, got events.Customer) events.Customer {
-	if have.Email == "" {
-		have.Email = got.Email
+// activity is when f counts as news on its ticket: when it arrived, or when it happened
+// if the caller did not say.
+func (f Fact) activity() time.Time {
+	if f.ArrivedAt.IsZero() {
+		return f.Event.OccurredAt
 	}
-	if have.Name == "" {
-		have.Name = got.Name
-	}
-	if have.Country == "" {
-		have.Country = got.Country
-	}
-	return have
+	return f.ArrivedAt
 }

@@ -24,22 +24,23 @@ func fact(t *testing.T, typ events.DetailType, id string, data any) ticket.Fact 
 	return f
 }
 
-func TestReadFilesEachEventUnderItsKey(t *testing.T) {
+func TestReadCollectsEveryReference(t *testing.T) {
 	tests := []struct {
 		typ  events.DetailType
 		data any
 		want string
 	}{
-		{events.PaymentFailed, events.Payment{PaymentID: "pi_1", OrderID: "10482"}, "order:10482"},
-		{events.PaymentFailed, events.Payment{PaymentID: "pi_1"}, "payment:pi_1"},
-		{events.ShipmentException, events.Shipment{TrackingNumber: "JD1", OrderID: "10482"}, "order:10482"},
-		{events.ShipmentException, events.Shipment{TrackingNumber: "JD1"}, "tracking:JD1"},
-		{events.MessageReceived, events.Message{Customer: events.Customer{Email: "a@b.de"}, OrderID: "7"}, "order:7"},
-		{events.MessageReceived, events.Message{Customer: events.Customer{Email: "a@b.de"}}, "customer:a@b.de"},
+		{events.PaymentFailed, events.Payment{PaymentID: "pi_1", ChargeID: "ch_1", OrderID: "#10482"}, "[charge:ch_1 order:10482 payment:pi_1]"},
+		{events.PaymentFailed, events.Payment{PaymentID: "ch_9"}, "[charge:ch_9]"},
+		{events.PaymentDisputeOpened, events.Payment{PaymentID: "pi_1", ChargeID: "ch_1", Dispute: &events.Dispute{ID: "dp_1"}}, "[charge:ch_1 dispute:dp_1 payment:pi_1]"},
+		{events.ShipmentException, events.Shipment{TrackingNumber: "JD1", OrderID: "10482"}, "[order:10482 tracking:jd1]"},
+		{events.ShipmentException, events.Shipment{TrackingNumber: "JD1"}, "[tracking:jd1]"},
+		{events.MessageReceived, events.Message{Customer: events.Customer{Email: "a@b.de"}, OrderID: " 7"}, "[order:7]"},
+		{events.MessageReceived, events.Message{Customer: events.Customer{Email: "A@b.de"}}, "[email:a@b.de]"},
 	}
 	for _, tc := range tests {
-		if got := fact(t, tc.typ, "e1", tc.data).Key; got != tc.want {
-			t.Errorf("Read(%s %+v).Key = %q; want %q", tc.typ, tc.data, got, tc.want)
+		if got := fmt.Sprint(fact(t, tc.typ, "e1", tc.data).Refs); got != tc.want {
+			t.Errorf("Read(%s %+v).Refs = %s; want %s", tc.typ, tc.data, got, tc.want)
 		}
 	}
 	ev, _ := events.New(events.PaymentFailed, "e2", "demo", "test", "e2", at, events.Payment{})
@@ -64,7 +65,7 @@ func TestMergeKeepsTheMostUrgentAndNewest(t *testing.T) {
 		tk, _ := ticket.Open("tk_1", order[0])
 		ticket.Merge(&tk, order[1])
 		if tk.Category != ticket.CategoryChargeback || tk.Priority != ticket.PriorityUrgent || tk.Payment.Status != "needs_response" ||
-			!tk.CreatedAt.Equal(at) || !tk.UpdatedAt.Equal(at.Add(time.Hour)) {
+			!tk.CreatedAt.Equal(at) || !tk.UpdatedAt.Equal(at.Add(time.Hour)) || fmt.Sprint(tk.References) != "[dispute:dp_1 order:10482 payment:pi_1]" {
 			t.Errorf("merging %s then %s = %s/%s payment %s, %s–%s; want chargeback/urgent needs_response over the hour",
 				order[0].Event.Type, order[1].Event.Type, tk.Category, tk.Priority, tk.Payment.Status, tk.CreatedAt, tk.UpdatedAt)
 		}
