@@ -17,6 +17,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+	"github.com/borderdesk/borderdesk/shared/s3"
 )
 
 // Limits on what intake accepts.
@@ -24,6 +25,11 @@ const (
 	MaxWebhookBytes = 1 << 20  // 1 MiB
 	MaxMessageBytes = 64 << 10 // 64 KiB
 	MaxMessageText  = 10_000   // characters
+	// MaxInlineBody is the largest raw body the receipt item holds itself; a larger one goes
+	// to Config.Bodies and the item points at it. DynamoDB refuses items over 400 KB, and a
+	// write costs one unit per KB: 100 KiB keeps every receipt far inside the limit and its
+	// cost bounded, while the few-KB bodies most webhooks have cost no second request.
+	MaxInlineBody = 100 << 10
 )
 
 // Provider verifies and parses one provider's webhooks.
@@ -42,6 +48,14 @@ type Store interface {
 
 var _ Store = (*dynamo.Store)(nil)
 
+// BodyStore keeps raw bodies too large for a receipt item (a claim check).
+type BodyStore interface {
+	// PutBody stores body under key and returns the bucket that holds it.
+	PutBody(ctx context.Context, key string, body []byte) (bucket string, err error)
+}
+
+var _ BodyStore = (*s3.Bodies)(nil)
+
 // Publisher puts events on the bus.
 type Publisher interface {
 	Publish(ctx context.Context, evs ...events.Event) error
@@ -51,9 +65,12 @@ type Publisher interface {
 type Config struct {
 	Providers []Provider
 	Store     Store
-	Bus       Publisher
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Bodies keeps raw bodies over MaxInlineBody. Without it such bodies are refused (413)
+	// rather than written into an item DynamoDB would refuse.
+	Bodies BodyStore
+	Bus    Publisher
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Retain is how long raw bodies are archived (TTL); 30 days when zero.
 	Retain time.Duration
 	// MerchantTTL is how long a merchant's secrets are cached in a warm function; 1 minute

@@ -24,6 +24,8 @@ import (
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+	"github.com/borderdesk/borderdesk/shared/s3"
+	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
 )
 
 var now = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -68,9 +70,10 @@ func (b *bus) Publish(_ context.Context, evs ...events.Event) error {
 }
 
 type fixture struct {
-	h     http.Handler
-	store *recordingStore
-	bus   *bus
+	h      http.Handler
+	store  *recordingStore
+	bus    *bus
+	bodies *s3.Bodies
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -82,6 +85,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	store := &recordingStore{Store: dynamo.New(db.Client, "intake")}
+	raw, err := s3embedded.Start(ctx, "127.0.0.1:0", "raw-bodies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
 	for _, m := range []merchant.Merchant{
 		{ID: "demo", PublishableKey: "pk_demo", ShopOrigins: []string{"https://shop.demo.test"}, WebhookSecrets: map[string][]string{
 			"stripe": {"whsec_old", "whsec_new"}, "aftership": {"as_demo"}}},
@@ -95,10 +103,10 @@ func newFixture(t *testing.T) *fixture {
 	b := &bus{}
 	n := 0
 	h := intake.New(intake.Config{
-		Providers: intake.Providers(), Store: store, Bus: b, Now: func() time.Time { return now },
+		Providers: intake.Providers(), Store: store, Bodies: raw.Bodies(), Bus: b, Now: func() time.Time { return now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), NewID: func() string { n++; return "gen" + string(rune('0'+n)) },
 	})
-	return &fixture{h: h, store: store, bus: b}
+	return &fixture{h: h, store: store, bus: b, bodies: raw.Bodies()}
 }
 
 func (f *fixture) post(path string, body []byte, header map[string]string) *httptest.ResponseRecorder {

@@ -1,9 +1,14 @@
 package intake
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
@@ -66,6 +71,9 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 // customer messages. A receipt already published is a duplicate; one stored but never
 // published (the bus failed) is published again when the sender retries.
 func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event) (Answer, error) {
+	if err := h.keepBody(r.Context(), &rc); err != nil {
+		return Answer{}, err
+	}
 	err := h.cfg.Store.RecordReceipt(r.Context(), rc)
 	if errs.Is(err, errs.Conflict) {
 		return Answer{Status: "duplicate", EventID: rc.EventID}, nil
@@ -87,6 +95,29 @@ func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event)
 		return Answer{Status: "archived", EventID: rc.EventID}, nil
 	}
 	return Answer{Status: "accepted", EventID: rc.EventID, Events: len(evs)}, nil
+}
+
+// keepBody moves a body over MaxInlineBody out of the receipt into the body store, before
+// the receipt is written, so a recorded receipt never points at nothing. The key names the
+// body's digest too: a redelivery of the same body rewrites the same object, and a different
+// body under the same event id never replaces the first. Objects a duplicate leaves behind
+// expire with the bucket's lifecycle, as their receipts do.
+func (h *Handler) keepBody(ctx context.Context, rc *dynamo.Receipt) error {
+	if len(rc.Body) <= MaxInlineBody {
+		return nil
+	}
+	if h.cfg.Bodies == nil {
+		return errs.E(errs.TooLarge, "body is over %d bytes", MaxInlineBody)
+	}
+	sum := sha256.Sum256(rc.Body)
+	key := url.PathEscape(rc.MerchantID) + "/" + url.PathEscape(rc.Provider) + "/" +
+		base64.RawURLEncoding.EncodeToString([]byte(rc.EventID)) + "/" + hex.EncodeToString(sum[:])
+	bucket, err := h.cfg.Bodies.PutBody(ctx, key, rc.Body)
+	if err != nil {
+		return err
+	}
+	rc.Body, rc.BodyBucket, rc.BodyKey = nil, bucket, key
+	return nil
 }
 
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
