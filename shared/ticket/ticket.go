@@ -14,8 +14,9 @@ import (
 // Status is where a ticket is in its life.
 type Status string
 
-// Statuses. Open and Pending tickets are "open" for merging: new events about the same order
-// join them. Solved and Closed tickets never take new events; a new event opens a new ticket.
+// Statuses. Open and pending tickets take every event about them; a solved ticket is
+// reopened by a new problem or a customer message; a closed one is final, and a new problem
+// about it opens a follow-up (see Decide).
 const (
 	StatusOpen    Status = "open"    // needs an agent
 	StatusPending Status = "pending" // waiting on the customer or a third party
@@ -39,7 +40,7 @@ func (s Status) Valid() bool {
 	return false
 }
 
-// Active reports whether a ticket in s still takes new events.
+// Active reports whether a ticket in s is being worked: every event about it joins it.
 func (s Status) Active() bool { return s == StatusOpen || s == StatusPending }
 
 // Category says what a ticket is about.
