@@ -425,6 +425,40 @@ async function main() {
       await page.getByTestId("sort").selectOption("updated");
     });
 
+    await check("a link to a merged ticket lands on its survivor (merged answer faked in the browser)", async () => {
+      // The API's merge redirect, simulated: GET /tickets/<merged id> answers the survivor. Only
+      // that one answer is intercepted; the survivor's detail is the real API's.
+      const mergedId = "tk_e2e_merged";
+      // The yen ticket: still open, so its inbox row is there to follow the selection.
+      const found = ((await api("/api/v1/tickets?status=open&category=payment_failed")).tickets ?? []).filter(
+        (t) => (t.order_id ?? "").toLowerCase() === expect.yenOrder.toLowerCase(),
+      );
+      assert(found.length === 1, `${found.length} open tickets for order ${expect.yenOrder}; want 1`);
+      const survivorId = found[0].id;
+      const survivor = await api(`/api/v1/tickets/${encodeURIComponent(survivorId)}`);
+      assert(survivor.id === survivorId, `the API answered ${survivor.id} for ${survivorId}`);
+      const faked = { ...survivor, merged_from: [mergedId], contacts: [{ email: "billing@e2e.example", name: "E2E Billing" }] };
+      const route = `${base}/api/v1/tickets/${mergedId}`;
+      await page.route(route, (r) => r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(faked) }));
+      try {
+        const depth = await page.evaluate(() => history.length);
+        await page.evaluate((id) => {
+          history.pushState(null, "", `/tickets/${id}`);
+          dispatchEvent(new PopStateEvent("popstate"));
+        }, mergedId);
+        await page.getByTestId("merged-note").getByText(`Merged from #${mergedId}`).waitFor();
+        await page.waitForFunction((id) => location.pathname === `/tickets/${encodeURIComponent(id)}`, survivorId);
+        const after = await page.evaluate(() => history.length);
+        assert(after === depth + 1, `history grew by ${after - depth}; want 1 (the survivor replaces the merged id)`);
+        await page.getByTestId("merged-from").getByText(`#${mergedId}`).waitFor();
+        await page.getByTestId("contacts").getByText("billing@e2e.example").waitFor();
+        await page.locator(`[data-testid="ticket-row"][data-id="${survivorId}"].open`).waitFor();
+        await shot("05b-merged-redirect");
+      } finally {
+        await page.unroute(route);
+      }
+    });
+
     await check("switching the UI to Chinese", async () => {
       await page.goto(`${base}/tickets/${encodeURIComponent(openedId)}`);
       await page.getByTestId("ticket-view").waitFor();
