@@ -47,6 +47,10 @@ const (
 	markerParked  = "parked"
 )
 
+// parkRetain is how long a parked event waits for a ticket (TTL): past the card networks'
+// 120-day chargeback window, after which nothing is likely to ask for it.
+const parkRetain = 180 * 24 * time.Hour
+
 // maxAttempts bounds optimistic-locking retries when writers race on one ticket.
 const maxAttempts = 8
 
@@ -289,7 +293,7 @@ func (s *Store) planWrites(f ticket.Fact, plan ticket.Plan, st planState, newID 
 	if plan.Action == ticket.ActPark {
 		out.Parked = true
 		marker["state"] = str(markerParked)
-		item, err := docItem("", "", f.Event, nil)
+		item, err := docItem("", "", f.Event, map[string]types.AttributeValue{Table.TTLAttribute: num(at.Add(parkRetain).Unix())})
 		if err != nil {
 			return nil, out, err
 		}
@@ -444,6 +448,13 @@ func (s *Store) DrainParked(ctx context.Context, merchantID, id string, now time
 			if err != nil {
 				return moved, classify(err, "read events parked under %s", r)
 			}
+			if len(page.Items) == 0 {
+				// The parks expired (TTL) while their count stayed: settle the count.
+				if err := s.resetParked(ctx, merchantID, r, links[r].parked); err != nil {
+					return moved, err
+				}
+				continue
+			}
 			for _, it := range page.Items {
 				var ev events.Event
 				if err := json.Unmarshal([]byte(getS(it, "doc")), &ev); err != nil {
@@ -469,6 +480,20 @@ func (s *Store) DrainParked(ctx context.Context, merchantID, id string, now time
 		}
 		id = t.ID
 	}
+}
+
+// resetParked sets the parked count of ref's link to zero, if it still is n.
+func (s *Store) resetParked(ctx context.Context, merchantID, ref string, n int64) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(linkPK(merchantID, ref), "LINK"),
+		UpdateExpression:          aws.String("SET parked = :zero"),
+		ConditionExpression:       aws.String("parked = :n"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0), ":n": num(n)},
+	})
+	if err = classify(err, "settle parked count of %s", ref); errs.Is(err, errs.Conflict) {
+		return nil // someone parked or drained meanwhile; the next drain looks again
+	}
+	return err
 }
 
 // batchGetConsistent reads up to 100 items consistently, retrying unprocessed keys.

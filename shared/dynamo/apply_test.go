@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
@@ -258,5 +260,38 @@ func TestRetriedReplyIsStoredOnce(t *testing.T) {
 	_, entries, _ := s.GetTicket(ctx, "demo", out.TicketID)
 	if len(entries) != 2 {
 		t.Errorf("timeline has %d entries; want the event and one reply", len(entries))
+	}
+}
+
+func TestExpiredParksSettleTheirCount(t *testing.T) {
+	ctx := context.Background()
+	db, err := embedded.Start(ctx, "127.0.0.1:0", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := dynamo.New(db.Client, "test")
+	newID := ids()
+	parcel := events.Shipment{TrackingNumber: "EXP1", Carrier: "ups", Status: "InTransit"}
+	apply(t, s, fact(t, "demo", "old", events.ShipmentUpdated, t0, parcel), newID)
+	// DynamoDB's TTL deletes the park, not the count on the link.
+	if _, err := db.Client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("test"), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "M#demo#PARK#tracking:exp1"}, "sk": &types.AttributeValueMemberS{Value: "EV#old"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	parcel.Status = "Exception"
+	out := apply(t, s, fact(t, "demo", "exc", events.ShipmentException, t0.Add(time.Hour), parcel), newID)
+	link, err := db.Client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("test"), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "M#demo#LINK#tracking:exp1"}, "sk": &types.AttributeValueMemberS{Value: "LINK"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := link.Item["parked"].(*types.AttributeValueMemberN); n == nil || n.Value != "0" {
+		t.Errorf("parked count after draining expired parks = %v; want 0", link.Item["parked"])
+	}
+	if !out.Opened {
+		t.Errorf("exception = %+v; want it to open a ticket", out)
 	}
 }
