@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/cors"
@@ -36,20 +37,34 @@ type MessageRequest struct {
 	Language string `json:"language,omitempty"`
 }
 
-var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$`)
+// maxLanguageTag is the longest language tag accepted: RFC 5646's recommended minimum
+// buffer, which every tag a browser sends fits.
+const maxLanguageTag = 35
 
-// customerLanguage is the request's language, or "" when neither the body nor the
-// browser says one we can read.
+// customerLanguage is the request's language as a canonical BCP 47 tag ("zh-cn" reads as
+// "zh-CN"): the one said in the body, else the browser's most preferred in Accept-Language,
+// else "" when neither says one we can read. "*" and "und" say none.
 func customerLanguage(said, acceptLanguage string) string {
-	if said != "" {
-		return said
+	if tag, err := language.Parse(said); said != "" && err == nil && known(tag) {
+		return tag.String()
 	}
-	first, _, _ := strings.Cut(acceptLanguage, ",")
-	first, _, _ = strings.Cut(first, ";")
-	if first = strings.TrimSpace(first); languageTag.MatchString(first) {
-		return first
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage) // sorted by preference
+	if err != nil {
+		return ""
+	}
+	for _, tag := range tags {
+		if known(tag) {
+			return tag.String()
+		}
 	}
 	return ""
+}
+
+// known reports whether tag names a language itself: not "und" or private use (whose base
+// x/text only guesses), nor "*" (read as "mul").
+func known(tag language.Tag) bool {
+	base, confidence := tag.Base()
+	return confidence == language.Exact && base.String() != "mul"
 }
 
 func (r MessageRequest) validate() error {
@@ -65,10 +80,15 @@ func (r MessageRequest) validate() error {
 		return errs.E(errs.Invalid, "text is over %d characters", MaxMessageText)
 	case len(r.OrderNumber) > 100 || len(r.Subject) > 200 || len(r.Name) > 200:
 		return errs.E(errs.Invalid, "order_number, subject or name is too long")
-	case r.Language != "" && !languageTag.MatchString(r.Language):
+	case r.Language != "" && !validLanguage(r.Language):
 		return errs.E(errs.Invalid, "language must be a BCP 47 tag such as de or zh-CN")
 	}
 	return nil
+}
+
+func validLanguage(tag string) bool {
+	_, err := language.Parse(tag)
+	return len(tag) <= maxLanguageTag && err == nil
 }
 
 // fingerprint identifies the message for its Idempotency-Key: the fields as they are
