@@ -4,6 +4,10 @@ package events
 const (
 	// PaymentFailed: a payment attempt was declined or failed.
 	PaymentFailed DetailType = "payment.failed"
+	// PaymentSucceeded: money was captured. It opens no ticket; it ties the payment and the
+	// charge to the order, so a later chargeback (which names no order) finds the order's
+	// ticket, and it says what was captured.
+	PaymentSucceeded DetailType = "payment.succeeded"
 	// PaymentDisputeOpened: the customer's bank opened a chargeback.
 	PaymentDisputeOpened DetailType = "payment.dispute_opened"
 	// PaymentDisputeClosed: a chargeback was decided (won, lost, withdrawn).

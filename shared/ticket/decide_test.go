@@ -149,3 +149,11 @@ func TestCheckStatusChange(t *testing.T) {
 		}
 	}
 }
+
+func TestOrderKeepsTheShopsSpelling(t *testing.T) {
+	f := fact(t, events.PaymentFailed, "e1", events.Payment{PaymentID: "pi_1", OrderID: " #J-2041"})
+	tk, _ := ticket.Open("tk", f)
+	if tk.OrderID != "J-2041" || fmt.Sprint(tk.References) != "[order:j-2041 payment:pi_1]" {
+		t.Errorf("Open(order %q) = order %q, refs %v; want J-2041 shown, j-2041 compared", " #J-2041", tk.OrderID, tk.References)
+	}
+}

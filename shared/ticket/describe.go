@@ -18,6 +18,8 @@ func Describe(f Fact) string {
 			why = p.FailureMessage
 		}
 		return strings.TrimSpace(fmt.Sprintf("Payment of %s failed. %s", FormatMoney(p.Amount), why))
+	case f.Event.Type == events.PaymentSucceeded && p != nil:
+		return fmt.Sprintf("Payment of %s captured.", FormatMoney(p.Amount))
 	case f.Event.Type == events.PaymentDisputeOpened && p != nil && p.Dispute != nil:
 		return fmt.Sprintf("Chargeback opened for %s (reason: %s). Evidence due by %s.",
 			FormatMoney(p.Dispute.Amount), p.Dispute.Reason, orDash(p.Dispute.EvidenceDueBy))

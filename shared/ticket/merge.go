@@ -23,7 +23,8 @@ func Join(t *Ticket, o Ticket) {
 	if o.Priority.Rank() > t.Priority.Rank() {
 		t.Priority = o.Priority
 	}
-	if o.OrderID != "" && (t.OrderID == "" || o.OrderID < t.OrderID) {
+	if o.OrderID != "" && (t.OrderID == "" || NormalizeRef(o.OrderID) < NormalizeRef(t.OrderID) ||
+		NormalizeRef(o.OrderID) == NormalizeRef(t.OrderID) && o.OrderID < t.OrderID) {
 		t.OrderID = o.OrderID
 	}
 	t.References = union(t.References, o.References)

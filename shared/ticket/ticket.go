@@ -49,6 +49,7 @@ type Category string
 // Categories.
 const (
 	CategoryPaymentFailed     Category = "payment_failed"
+	CategoryPayment           Category = "payment" // a payment went through: context, never a ticket of its own
 	CategoryChargeback        Category = "chargeback"
 	CategoryRefund            Category = "refund"
 	CategoryShippingException Category = "shipping_exception"
@@ -95,6 +96,7 @@ type Rule struct {
 // Rules maps every event ticketing consumes to its rule.
 var Rules = map[events.DetailType]Rule{
 	events.PaymentFailed:        {CategoryPaymentFailed, PriorityNormal, true},
+	events.PaymentSucceeded:     {CategoryPayment, PriorityLow, false},
 	events.PaymentDisputeOpened: {CategoryChargeback, PriorityUrgent, true},
 	events.PaymentDisputeClosed: {CategoryChargeback, PriorityNormal, true},
 	events.PaymentRefunded:      {CategoryRefund, PriorityLow, false},
@@ -230,6 +232,8 @@ func (t Ticket) Subject() string {
 		return "Chargeback on " + ref
 	case CategoryRefund:
 		return "Refund on " + ref
+	case CategoryPayment:
+		return "Payment for " + ref
 	case CategoryShippingException:
 		return "Delivery problem with " + ref
 	case CategoryShippingDelay:
@@ -344,7 +348,8 @@ func Read(e events.Event) (Fact, error) {
 	if len(refs) == 0 {
 		return Fact{}, fmt.Errorf("event %s: no order, payment, charge, dispute, tracking number or email to file it under", e.ID)
 	}
-	f.OrderID = NormalizeRef(f.OrderID)
+	// The shop's own spelling is what agents see ("J-2041"); references compare normalised.
+	f.OrderID = strings.TrimPrefix(strings.TrimSpace(f.OrderID), "#")
 	f.Customer.Email = strings.ToLower(strings.TrimSpace(f.Customer.Email))
 	f.Refs = refs.Sorted()
 	return f, nil
@@ -379,7 +384,8 @@ func Merge(t *Ticket, f Fact) Entry {
 	}
 	// Two orders on one ticket are rare (a payment shared by both); the lowest id is the
 	// one the subject names, whatever the order of arrival.
-	if f.OrderID != "" && (t.OrderID == "" || f.OrderID < t.OrderID) {
+	if f.OrderID != "" && (t.OrderID == "" || NormalizeRef(f.OrderID) < NormalizeRef(t.OrderID) ||
+		NormalizeRef(f.OrderID) == NormalizeRef(t.OrderID) && f.OrderID < t.OrderID) {
 		t.OrderID = f.OrderID
 	}
 	t.References = union(t.References, f.Refs)

@@ -23,7 +23,7 @@ import (
 // The orders of the sample traffic.
 const (
 	orderPaymentFailed = "10482" // Stripe payment failure, then the customer writes about it
-	orderDisputed      = "10475" // Stripe dispute (which names no order: filed under its payment)
+	orderDisputed      = "10475" // paid, then a Stripe dispute (which names only the payment) joins the order
 	orderHeldInCustoms = "10479" // AfterShip exception: DHL parcel held by Swiss customs
 	orderLate          = "10497" // AfterShip: GLS parcel two days late
 )
@@ -60,7 +60,7 @@ type Request struct {
 }
 
 // Traffic is a merchant's sample traffic, in the order a day might bring it: a failed
-// payment, a chargeback, a parcel stuck in customs, a late parcel, then two customer
+// payment, a payment that went through and its chargeback, a parcel stuck in customs, a late parcel, then two customer
 // messages — one in German about the failed payment's order, one in English about no order.
 // Webhooks are signed with s at now; ids come from seed (see the builders).
 func Traffic(merchantID string, s Secrets, now time.Time, seed string) []Request {
@@ -86,6 +86,8 @@ func Traffic(merchantID string, s Secrets, now time.Time, seed string) []Request
 	return []Request{
 		webhook(stripe.Name, "payment_intent.payment_failed (order "+orderPaymentFailed+")",
 			PaymentFailed(seed+"/payment_failed", now, orderPaymentFailed)),
+		webhook(stripe.Name, "payment_intent.succeeded (order "+orderDisputed+")",
+			PaymentSucceeded(seed+"/payment_succeeded", now, orderDisputed)),
 		webhook(stripe.Name, "charge.dispute.created (order "+orderDisputed+")",
 			DisputeOpened(seed+"/dispute", now, orderDisputed)),
 		webhook(aftership.Name, "tracking_update Exception (order "+orderHeldInCustoms+", DHL customs)",

@@ -123,7 +123,7 @@ func TestSendTicketsDemoTrafficForDemoOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got, want := len(report.Sent), 6; got != want {
+	if got, want := len(report.Sent), 7; got != want {
 		t.Fatalf("Send sent %d requests; want %d", got, want)
 	}
 	for _, s := range report.Sent {
@@ -135,9 +135,8 @@ func TestSendTicketsDemoTrafficForDemoOnly(t *testing.T) {
 
 	token := e.login(t, "anna@demo.test")
 	tickets := e.list(t, token)
-	// One ticket per order (the German message joins order 10482's), one for the dispute
-	// (filed under its payment: Stripe disputes name no order) and one for the message
-	// about no order.
+	// One ticket per order (the German message joins order 10482's, the chargeback order
+	// 10475's through its payment) and one for the message about no order.
 	want := []struct {
 		orderID  string
 		category ticket.Category
@@ -145,7 +144,7 @@ func TestSendTicketsDemoTrafficForDemoOnly(t *testing.T) {
 	}{
 		// The customer's message joins the payment failure that started the story.
 		{orderPaymentFailed, ticket.CategoryPaymentFailed, ticket.PriorityNormal},
-		{"", ticket.CategoryChargeback, ticket.PriorityUrgent},
+		{orderDisputed, ticket.CategoryChargeback, ticket.PriorityUrgent},
 		{orderHeldInCustoms, ticket.CategoryShippingException, ticket.PriorityHigh},
 		{orderLate, ticket.CategoryShippingDelay, ticket.PriorityNormal},
 		{"", ticket.CategoryCustomerMessage, ticket.PriorityNormal},
@@ -234,8 +233,8 @@ func TestSendReportsRefusals(t *testing.T) {
 	for _, s := range report.Sent {
 		statuses[s.Status]++
 	}
-	if statuses[http.StatusUnauthorized] != 4 || statuses[http.StatusOK] != 2 {
-		t.Errorf("Send statuses = %v; want 4×401 and 2×200", statuses)
+	if statuses[http.StatusUnauthorized] != 5 || statuses[http.StatusOK] != 2 {
+		t.Errorf("Send statuses = %v; want 5×401 and 2×200", statuses)
 	}
 }
 

@@ -86,10 +86,61 @@ func PaymentFailed(seed string, now time.Time, orderID string) []byte {
 	})
 }
 
+// PaymentSucceeded is a Stripe payment_intent.succeeded event: order orderID's 129.00 EUR,
+// paid by card four days ago by a customer in Milan. It opens no ticket, but it ties the
+// payment to the order, so the order's chargeback (DisputeOpened) finds the order's ticket.
+func PaymentSucceeded(seed string, now time.Time, orderID string) []byte {
+	event, obj := newIDs(seed), newIDs("order/"+orderID)
+	pi, ch := obj.stripe("pi_3", "payment_intent"), obj.stripe("ch_3", "charge")
+	address := object{
+		"city": "Milano", "country": "IT", "line1": "Via Paolo Sarpi 8", "line2": nil,
+		"postal_code": "20154", "state": "MI",
+	}
+	created := now.Add(-96 * time.Hour).Unix()
+	return encode(object{
+		"id":          event.stripe("evt_3", "event"),
+		"object":      "event",
+		"api_version": "2024-06-20",
+		"created":     created,
+		"data": object{"object": object{
+			"id":                        pi,
+			"object":                    "payment_intent",
+			"amount":                    12900,
+			"amount_capturable":         0,
+			"amount_received":           12900,
+			"capture_method":            "automatic_async",
+			"client_secret":             pi + "_secret_" + obj.stripe("", "client_secret")[:12],
+			"confirmation_method":       "automatic",
+			"created":                   created - 4,
+			"currency":                  "eur",
+			"customer":                  obj.stripe("cus_", "customer")[:18],
+			"description":               "Order #" + orderID,
+			"last_payment_error":        nil,
+			"latest_charge":             ch,
+			"livemode":                  false,
+			"metadata":                  object{"order_id": orderID, "shop": "demo-shop-berlin"},
+			"payment_method":            obj.stripe("pm_1", "payment_method"),
+			"payment_method_types":      []string{"card"},
+			"receipt_email":             "sofia.rossi@example.it",
+			"setup_future_usage":        nil,
+			"statement_descriptor":      nil,
+			"status":                    "succeeded",
+			"automatic_payment_methods": object{"allow_redirects": "always", "enabled": true},
+			"shipping": object{
+				"address": address, "carrier": "GLS", "name": "Sofia Rossi", "phone": nil, "tracking_number": nil,
+			},
+		}},
+		"livemode":         false,
+		"pending_webhooks": 1,
+		"request":          object{"id": event.stripe("req_", "request")[:18], "idempotency_key": event.uuid("idempotency_key")},
+		"type":             "payment_intent.succeeded",
+	})
+}
+
 // DisputeOpened is a Stripe charge.dispute.created event: the card holder of order orderID's
 // payment (129.00 EUR) says the goods never arrived. Like a real dispute it carries no
 // order reference and no customer yet (its metadata and evidence are the merchant's to
-// fill), so Borderdesk files it under the payment.
+// fill): it names the payment intent and the charge, which lead to the order's ticket.
 func DisputeOpened(seed string, now time.Time, orderID string) []byte {
 	event, obj := newIDs(seed), newIDs("order/"+orderID)
 	created := now.Add(-1 * time.Hour).Unix()

@@ -80,6 +80,12 @@ func mapEvent(e event) (events.DetailType, events.Payment, error) {
 			return "", events.Payment{}, err
 		}
 		return events.PaymentFailed, pi.payment(), nil
+	case "payment_intent.succeeded":
+		var pi paymentIntent
+		if err := e.decodeObject(&pi); err != nil {
+			return "", events.Payment{}, err
+		}
+		return events.PaymentSucceeded, pi.payment(), nil
 	case "charge.failed":
 		var ch charge
 		if err := e.decodeObject(&ch); err != nil {

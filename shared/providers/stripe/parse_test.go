@@ -26,6 +26,7 @@ func TestParseGolden(t *testing.T) {
 		want events.DetailType
 	}{
 		{"payment_intent.payment_failed", events.PaymentFailed},
+		{"payment_intent.succeeded", events.PaymentSucceeded},
 		{"charge.failed", events.PaymentFailed},
 		{"charge.dispute.created", events.PaymentDisputeOpened},
 		{"charge.dispute.closed", events.PaymentDisputeClosed},
