@@ -91,7 +91,7 @@ type Handler struct {
 // New returns intake's HTTP handler.
 func New(cfg Config) *Handler {
 	if cfg.Retain == 0 {
-		cfg.Retain = 30 * 24 * time.Hour
+		cfg.Retain = dynamo.ReceiptRetention
 	}
 	if cfg.MerchantTTL == 0 {
 		cfg.MerchantTTL = time.Minute

@@ -53,6 +53,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	}
 
 	table := newTable(stack, dynamo.Table)
+	raw := newRawBodies(stack)
 	bus := newBus(stack)
 	alarms := newAlarms(stack)
 	alarms.dlq(bus.deliveryDLQ, bus.deliveryDLQ, "bus delivery")
@@ -67,6 +68,9 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		// console, and tags them all with the function's name.
 		scope := constructs.NewConstruct(stack, jsii.String(f.Name))
 		fn := newFunction(scope, f, deps)
+		if f.Name == events.Intake { // the one function that archives raw bodies
+			raw.writer(fn)
+		}
 		fns[f.Name] = fn
 		alarms.function(scope, fn, f.Name)
 		if len(f.Consumes) > 0 {

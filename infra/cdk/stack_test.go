@@ -475,7 +475,7 @@ func TestCORS(t *testing.T) {
 
 func TestConsoleBucket(t *testing.T) {
 	tpl := stacks(t)[0].tpl
-	bucket := tpl.only(t, "AWS::S3::Bucket")
+	bucket := consoleBucket(t, tpl)
 	p := tpl.props(bucket)
 	var tlsOnly bool
 	for _, r := range tpl.resources("AWS::S3::BucketPolicy") {
@@ -503,7 +503,7 @@ func TestConsoleBucket(t *testing.T) {
 
 func TestConsoleDistribution(t *testing.T) {
 	tpl := stacks(t)[0].tpl
-	bucket := tpl.only(t, "AWS::S3::Bucket")
+	bucket := consoleBucket(t, tpl)
 	distribution := tpl.only(t, "AWS::CloudFront::Distribution")
 	oac := tpl.only(t, "AWS::CloudFront::OriginAccessControl")
 	cfg := dig(tpl.props(distribution), "DistributionConfig")
@@ -551,7 +551,7 @@ func TestConsoleDistribution(t *testing.T) {
 
 func TestConsoleDeployment(t *testing.T) {
 	tpl := stacks(t)[0].tpl
-	bucket := tpl.only(t, "AWS::S3::Bucket")
+	bucket := consoleBucket(t, tpl)
 	distribution := tpl.only(t, "AWS::CloudFront::Distribution")
 	deployments := tpl.resources("Custom::CDKBucketDeployment")
 	var entry, assets map[string]any

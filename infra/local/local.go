@@ -23,6 +23,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
 )
 
 // Config configures a local runtime.
@@ -47,6 +48,9 @@ type Runtime struct {
 	Queues  map[string]*queue.Queue
 	Auth    *auth.HMAC
 	Handler http.Handler // every route of the topology, plus /dev/login
+
+	// RawBodies is the in-memory S3 holding webhook bodies too large for a table item.
+	RawBodies *s3embedded.S3
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -95,10 +99,14 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		return nil, err
 	}
 
+	if rt.RawBodies, err = s3embedded.Start(ctx, "127.0.0.1:0", "borderdesk-raw-bodies"); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// The same constructors the Lambda mains call, with local adapters.
 	httpFns := map[string]http.Handler{
 		events.Intake: intake.New(intake.Config{
-			Providers: intake.Providers(), Store: rt.Store, Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
+			Providers: intake.Providers(), Store: rt.Store, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
 		}),
 		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API)),
 	}
@@ -183,6 +191,7 @@ func (rt *Runtime) WaitIdle(ctx context.Context) error {
 func (rt *Runtime) Close() error {
 	rt.cancel()
 	rt.wg.Wait()
+	rt.RawBodies.Close()
 	return rt.DB.Close()
 }
 

@@ -11,6 +11,10 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 )
 
+// ReceiptRetention is how long receipts, and the raw bodies kept in S3 for them, are kept by
+// default: the table's TTL for the one, the bucket's lifecycle for the other.
+const ReceiptRetention = 30 * 24 * time.Hour
+
 // Receipt is a verified webhook as it arrived: the dedupe key and the raw body.
 type Receipt struct {
 	MerchantID string

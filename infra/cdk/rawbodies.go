@@ -1,0 +1,53 @@
+package main
+
+import (
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/borderdesk/borderdesk/shared/dynamo"
+)
+
+// rawBucketEnv names the bucket in the writer's environment.
+const rawBucketEnv = "RAW_BUCKET"
+
+// rawBodies is the bucket for webhook bodies too large for a table item: the receipt item
+// points at the object (a claim check).
+type rawBodies struct {
+	bucket awss3.Bucket
+}
+
+// newRawBodies declares the bucket: private, encrypted, TLS-only, and emptied of each body
+// when its receipt's TTL ends. Raw bodies carry customers' personal data, so none outlives
+// the receipt that points at it.
+func newRawBodies(scope constructs.Construct) rawBodies {
+	days := float64(dynamo.ReceiptRetention / (24 * time.Hour))
+	bucket := awss3.NewBucket(scope, jsii.String("RawBodies"), &awss3.BucketProps{
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		MinimumTLSVersion: jsii.Number(1.2),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:         jsii.String("expire-with-receipts"),
+			Enabled:    jsii.Bool(true),
+			Expiration: awscdk.Duration_Days(jsii.Number(days)),
+			// Intake writes in one request; nothing should linger half-written.
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+		// Retained like the table, so deleting the stack never stalls on a non-empty bucket;
+		// the lifecycle still empties it within the retention.
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	return rawBodies{bucket: bucket}
+}
+
+// writer lets fn put bodies, and nothing else, and tells it the bucket's name.
+func (r rawBodies) writer(fn awslambda.Function) {
+	r.bucket.GrantPut(fn, nil)
+	fn.AddEnvironment(jsii.String(rawBucketEnv), r.bucket.BucketName(), nil)
+}
