@@ -203,3 +203,58 @@ func TestRedeliveryIsIdempotentAndPoisonIsReported(t *testing.T) {
 		})
 	}
 }
+
+// TestLateWebhookIsNews: a webhook that arrives late (a provider's retry days after the fact)
+// is still new to the agents: it moves its ticket to the top and marks it unread, while the
+// timeline keeps when it happened.
+func TestLateWebhookIsNews(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	now := t0
+	h := ticketing.New(store, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	deliver := func(typ events.DetailType, id string, at time.Time, data any) {
+		t.Helper()
+		ev, err := events.New(typ, id, "demo", "test", id, at, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, err := h.Handle(ctx, lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{sqsMessage(t, ev)}}); err != nil || len(resp.BatchItemFailures) > 0 {
+			t.Fatalf("Handle(%s) = %+v, %v", id, resp, err)
+		}
+	}
+	parcel := events.Shipment{TrackingNumber: "JD1", Carrier: "dhl", OrderID: "1", Status: "Exception"}
+	deliver(events.ShipmentException, "ev_old", t0, parcel)
+	now = t0.Add(time.Minute)
+	deliver(events.PaymentFailed, "ev_other", now, events.Payment{PaymentID: "pi_2", OrderID: "2"})
+	page, _ := store.ListTickets(ctx, "demo", ticket.Filter{})
+	if len(page.Tickets) != 2 || page.Tickets[0].OrderID != "2" {
+		t.Fatalf("inbox = %v; want order 2 first", page.Tickets)
+	}
+	order1 := page.Tickets[1]
+	if err := store.MarkRead(ctx, "demo", "anna@demo.test", order1.ID, order1.UpdatedAt); err != nil {
+		t.Fatal(err)
+	}
+
+	// Two days after the fact, AfterShip's retry finally gets through.
+	now = t0.Add(48 * time.Hour)
+	parcel.Status = "AttemptFail"
+	deliver(events.ShipmentException, "ev_late", t0.Add(-time.Hour), parcel)
+	page, _ = store.ListTickets(ctx, "demo", ticket.Filter{})
+	if page.Tickets[0].ID != order1.ID || !page.Tickets[0].UpdatedAt.Equal(now) {
+		t.Errorf("inbox after the late webhook = %s at %s first; want %s at %s", page.Tickets[0].ID, page.Tickets[0].UpdatedAt, order1.ID, now)
+	}
+	unread, _ := store.Unread(ctx, "demo", "anna@demo.test", page.Tickets)
+	if !unread[order1.ID] {
+		t.Errorf("ticket %s unread = false after the late webhook; want true", order1.ID)
+	}
+	_, entries, _ := store.GetTicket(ctx, "demo", order1.ID)
+	var at time.Time
+	for _, e := range entries {
+		if e.ID == "ev_late" {
+			at = e.At
+		}
+	}
+	if !at.Equal(t0.Add(-time.Hour)) {
+		t.Errorf("late event on the timeline at %s; want when it happened, %s", at, t0.Add(-time.Hour))
+	}
+}
