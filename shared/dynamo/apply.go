@@ -121,6 +121,20 @@ func (s *Store) apply(ctx context.Context, f ticket.Fact, newID func() string, f
 		if fromPark && plan.Action == ticket.ActPark {
 			return Outcome{Parked: true, Action: plan.Action}, nil
 		}
+		if plan.Action == ticket.ActFollowUp {
+			// The follow-up takes over every reference of the closed ticket, not only the
+			// event's, so the next event about the order finds it rather than opening a
+			// second follow-up: read those links too.
+			more, err := s.readLinks(ctx, m, st.tickets[plan.FollowUpOf].References)
+			if err != nil {
+				return Outcome{}, err
+			}
+			for r, l := range more {
+				if _, ok := st.links[r]; !ok && l.ticketID == plan.FollowUpOf {
+					st.links[r] = l
+				}
+			}
+		}
 		items, out, err := s.planWrites(f, plan, st, newID, fromPark)
 		if err != nil {
 			return Outcome{}, err
@@ -234,7 +248,15 @@ func (s *Store) planWrites(f ticket.Fact, plan ticket.Plan, st planState, newID 
 	switch plan.Action {
 	case ticket.ActOpen, ticket.ActFollowUp:
 		t, first := ticket.Open(newID(), f)
-		t.FollowUpOf = plan.FollowUpOf
+		if plan.FollowUpOf != "" {
+			var taken []string
+			for r, l := range st.links {
+				if l.ticketID == plan.FollowUpOf {
+					taken = append(taken, r)
+				}
+			}
+			ticket.FollowUp(&t, st.tickets[plan.FollowUpOf], taken)
+		}
 		target = &write{t: t, entries: []ticket.Entry{first}}
 		out.Opened = true
 		tell = append(tell, news{typ: events.TicketOpened, id: "to_" + t.ID})
@@ -274,10 +296,17 @@ func (s *Store) planWrites(f ticket.Fact, plan ticket.Plan, st planState, newID 
 	if target != nil {
 		out.TicketID = target.t.ID
 		writes = append([]*write{target}, writes...)
-		for _, r := range f.Refs {
-			o := op(r, st.links[r])
-			o.setTo = target.t.ID
-			if l := st.links[r]; l.parked > 0 {
+		for _, r := range target.t.References {
+			l, read := st.links[r]
+			if !read {
+				continue // held already (the target's own) or not the plan's to move
+			}
+			if l.ticketID != target.t.ID || !slices.Contains(f.Refs, r) {
+				op(r, l).setTo = target.t.ID
+			} else {
+				op(r, l) // unchanged, but the plan depends on it
+			}
+			if l.parked > 0 {
 				out.Backlog = true
 			}
 		}

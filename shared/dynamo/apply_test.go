@@ -154,6 +154,13 @@ func TestNothingLandsUnseen(t *testing.T) {
 	if !follow.Opened || fu.FollowUpOf != first.TicketID || fu.Status != ticket.StatusOpen {
 		t.Errorf("message about a closed ticket = %+v, follow-up of %q; want a new open ticket following up %s", follow, fu.FollowUpOf, first.TicketID)
 	}
+	// The follow-up took over the closed ticket's references: a second chargeback, naming
+	// only the payment, joins it instead of opening another follow-up.
+	dispute.Dispute.ID = "dp_2"
+	second := apply(t, s, fact(t, "demo", "c", events.PaymentDisputeOpened, t0.Add(5*time.Hour), dispute), newID)
+	if second.TicketID != follow.TicketID {
+		t.Errorf("chargeback after the follow-up = %+v; want it on the follow-up %s", second, follow.TicketID)
+	}
 	open, err := s.ListTickets(ctx, "demo", ticket.Filter{Status: ticket.StatusOpen})
 	if err != nil || len(open.Tickets) != 1 || open.Tickets[0].ID != follow.TicketID {
 		t.Errorf("open inbox = %v, %v; want the follow-up", open.Tickets, err)

@@ -102,6 +102,13 @@ func newest(ts []Ticket) Ticket {
 	return best
 }
 
+// FollowUp makes t the follow-up of closed ticket c: it links to c and takes over refs, the
+// references of c that still led to it, so later events about the same order find t.
+func FollowUp(t *Ticket, c Ticket, refs []string) {
+	t.FollowUpOf = c.ID
+	t.References = union(t.References, refs)
+}
+
 // Reopen makes a solved t open again for f's sake; Merge records f itself.
 func Reopen(t *Ticket) { t.Status = StatusOpen }
 
