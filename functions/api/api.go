@@ -11,6 +11,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/cors"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
@@ -20,10 +21,10 @@ type Store interface {
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	GetAgent(ctx context.Context, merchantID, email string) (merchant.Agent, error)
 	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
-	ListTickets(ctx context.Context, merchantID string, f dynamo.Filter) (dynamo.Page, error)
-	SearchTickets(ctx context.Context, merchantID, q string, f dynamo.Filter) ([]ticket.Ticket, error)
+	ListTickets(ctx context.Context, merchantID string, f ticket.Filter) (ticket.Page, error)
+	SearchTickets(ctx context.Context, merchantID, q string, f ticket.Filter) (ticket.Page, error)
 	GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error)
-	ChangeTicket(ctx context.Context, merchantID, id string, c dynamo.Change) (ticket.Ticket, error)
+	ChangeTicket(ctx context.Context, merchantID, id string, c dynamo.Change) (ticket.Ticket, ticket.Entry, error)
 	MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error
 	Unread(ctx context.Context, merchantID, agent string, tickets []ticket.Ticket) (map[string]bool, error)
 }
@@ -48,6 +49,7 @@ type Server struct {
 	newID         func() string
 	log           *slog.Logger
 	consoleOrigin string
+	cursors       ticket.Cursors
 	mux           *http.ServeMux
 }
 
@@ -59,9 +61,15 @@ type Option func(*Server)
 // cross-origin call is allowed.
 func ConsoleOrigin(origin string) Option { return func(s *Server) { s.consoleOrigin = origin } }
 
+// Cursors signs the inbox's cursors. Every instance of the API that may see another's
+// cursors needs the same key (in the cloud, from Secrets Manager); without this option a
+// Server signs with a random key of its own, which is right for one process only.
+func Cursors(c ticket.Cursors) Option { return func(s *Server) { s.cursors = c } }
+
 // New returns the API. newID names agents' timeline entries.
 func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger, opts ...Option) *Server {
 	s := &Server{store: store, authn: authn, now: now, newID: newID, log: log, mux: http.NewServeMux()}
+	s.cursors, _ = ticket.NewCursors(ticket.RandomCursorKey())
 	for _, o := range opts {
 		o(s)
 	}
@@ -73,7 +81,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.consoleOrigin != "" && r.Header.Get("Origin") == s.consoleOrigin {
 		cors.Allow(w, r)
 	}
-	s.mux.ServeHTTP(w, r)
+	// A path that is not clean ("//api/v1/tickets") is a JSON 404, not ServeMux's redirect.
+	httpjson.Canonical(s.mux, s.log).ServeHTTP(w, r)
 }
 
 // consoleCORS is what the console may do cross-origin.

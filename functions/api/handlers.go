@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -8,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
@@ -70,25 +73,32 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, c auth.Claim
 }
 
 // listTickets is the inbox: filtered, sorted and paged from an index, or a search by order
-// number, customer email, tracking number or payment id (q), which answers one page.
+// number, customer email, tracking number or payment id (q), paged the same way. A page may
+// be short, even empty, with a next_cursor: the request spent its read budget first.
 func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {
 	f, search, err := inboxQuery(r, c)
 	if err != nil {
 		return err
 	}
-	var page dynamo.Page
+	// The cursor is bound to this very query: merchant, filters, sort and search term.
+	q := ticket.Query{MerchantID: c.MerchantID, Filter: f, Search: search}
+	if f.Cursor, err = s.cursors.Open(q, r.URL.Query().Get("cursor")); err != nil {
+		return err
+	}
+	var page ticket.Page
 	if search != "" {
-		if page.Tickets, err = s.store.SearchTickets(r.Context(), c.MerchantID, search, f); err != nil {
-			return err
-		}
-	} else if page, err = s.store.ListTickets(r.Context(), c.MerchantID, f); err != nil {
+		page, err = s.store.SearchTickets(r.Context(), c.MerchantID, search, f)
+	} else {
+		page, err = s.store.ListTickets(r.Context(), c.MerchantID, f)
+	}
+	if err != nil {
 		return err
 	}
 	unread, err := s.store.Unread(r.Context(), c.MerchantID, c.Email, page.Tickets)
 	if err != nil {
 		return err
 	}
-	out := TicketList{Tickets: make([]TicketSummary, 0, len(page.Tickets)), NextCursor: page.Next}
+	out := TicketList{Tickets: make([]TicketSummary, 0, len(page.Tickets)), NextCursor: s.cursors.Seal(q, page.Next)}
 	for _, t := range page.Tickets {
 		sum := summary(t)
 		sum.Unread = unread[t.ID]
@@ -98,49 +108,35 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Clai
 	return nil
 }
 
-// inboxQuery reads and checks the inbox's query parameters.
-func inboxQuery(r *http.Request, c auth.Claims) (dynamo.Filter, string, error) {
+// inboxQuery reads and checks the inbox's query parameters (all but the cursor).
+func inboxQuery(r *http.Request, c auth.Claims) (ticket.Filter, string, error) {
 	q := r.URL.Query()
-	f := dynamo.Filter{
+	f := ticket.Filter{
 		Status: ticket.Status(q.Get("status")), Category: ticket.Category(q.Get("category")),
 		Priority: ticket.Priority(q.Get("priority")), Language: q.Get("language"), Assignee: q.Get("assignee"),
-		Sort: q.Get("sort"), Cursor: q.Get("cursor"), Limit: 25,
+		Sort: q.Get("sort"), Limit: ticket.DefaultLimit,
 	}
 	search := strings.TrimSpace(q.Get("q"))
+	if err := f.Check(); err != nil {
+		return f, "", err
+	}
 	switch {
-	case f.Status != "" && !f.Status.Valid():
-		return f, "", errs.E(errs.Invalid, "status must be one of open, pending, solved, closed")
-	case f.Priority != "" && f.Priority.Rank() == 0:
-		return f, "", errs.E(errs.Invalid, "priority must be one of low, normal, high, urgent")
-	case f.Category != "" && !validCategory(f.Category):
-		return f, "", errs.E(errs.Invalid, "unknown category %q", f.Category)
-	case f.Sort != "" && f.Sort != dynamo.SortUpdated && f.Sort != dynamo.SortOldest && f.Sort != dynamo.SortPriority:
-		return f, "", errs.E(errs.Invalid, "sort must be one of updated, oldest, priority")
-	case len(f.Language) > 35 || len(search) > 200:
-		return f, "", errs.E(errs.Invalid, "language or q is too long")
-	case search != "" && f.Cursor != "":
-		return f, "", errs.E(errs.Invalid, "a search answers one page; it takes no cursor")
+	case len(f.Language) > 35 || len(search) > 200 || len(f.Assignee) > 254:
+		return f, "", errs.E(errs.Invalid, "language, assignee or q is too long")
+	case search != "" && f.Sort == ticket.SortPriority:
+		return f, "", errs.E(errs.Invalid, "a search is ordered by activity: sort must be updated or oldest")
 	}
 	if f.Assignee == "me" {
 		f.Assignee = c.Email
 	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 100 {
-			return f, "", errs.E(errs.Invalid, "limit must be a number from 1 to 100")
+		if err != nil || n < 1 || n > ticket.MaxLimit {
+			return f, "", errs.E(errs.Invalid, "limit must be a number from 1 to %d", ticket.MaxLimit)
 		}
 		f.Limit = n
 	}
 	return f, search, nil
-}
-
-func validCategory(c ticket.Category) bool {
-	for _, r := range ticket.Rules {
-		if r.Category == c {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
@@ -219,7 +215,7 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 	}
 	id := r.PathValue("ticketId")
 	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email, Body: strings.Join(said, "; "), Params: params}
-	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
+	t, _, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
 	if err != nil {
 		return err
 	}
@@ -269,13 +265,29 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 		return errs.E(errs.Invalid, "body is over %d characters", maxTextChars)
 	}
 	id := r.PathValue("ticketId")
-	e := ticket.Entry{ID: s.newID(), Kind: kind, At: s.now(), Author: c.Email, Body: req.Body}
-	t, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, dynamo.Change{Entry: e})
+	change := dynamo.Change{Entry: ticket.Entry{ID: s.newID(), Kind: kind, At: s.now(), Author: c.Email, Body: req.Body}}
+	// The console sends one Idempotency-Key per reply, so a retried request stores and
+	// sends it once; the same key with another body is refused.
+	if k := r.Header.Get("Idempotency-Key"); k != "" {
+		if len(k) > 100 {
+			return errs.E(errs.Invalid, "Idempotency-Key is over 100 characters")
+		}
+		sum := sha256.Sum256([]byte(req.Kind + "\x00" + req.Body))
+		change.Idempotency = &dynamo.Idempotency{Key: c.Email + "#" + k, Fingerprint: hex.EncodeToString(sum[:])}
+	}
+	if kind == ticket.EntryReply {
+		change.Source = events.SourceAPI
+		change.Announce = func(t ticket.Ticket, e ticket.Entry) ([]events.Event, error) {
+			ev, err := ticket.Replied(t, e)
+			return []events.Event{ev}, err
+		}
+	}
+	t, e, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
 	if err != nil {
 		return err
 	}
 	s.markRead(r, c, t, log)
-	log.Info("ticket "+req.Kind+" added", "ticket_id", id, "entry_id", e.ID)
+	log.Info("ticket "+req.Kind+" added", "ticket_id", t.ID, "entry_id", e.ID)
 	httpjson.Write(w, http.StatusCreated, entryView(e))
 	return nil
 }

@@ -1,11 +1,6 @@
 package api
 
-import (
-	"net/http"
-
-	"github.com/borderdesk/borderdesk/shared/errs"
-	"github.com/borderdesk/borderdesk/shared/httpjson"
-)
+import "github.com/borderdesk/borderdesk/shared/httpjson"
 
 func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/me", s.authed(s.me))
@@ -15,8 +10,7 @@ func (s *Server) routes() {
 	s.mux.Handle("PATCH /api/v1/tickets/{ticketId}", s.authed(s.patchTicket))
 	s.mux.Handle("POST /api/v1/tickets/{ticketId}/messages", s.authed(s.addMessage))
 	s.mux.HandleFunc("OPTIONS /api/v1/{path...}", s.preflight)
-	// Anything else under the API answers in the API's own JSON, not ServeMux's text.
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		httpjson.Fail(w, r, s.log, errs.E(errs.NotFound, "no such API route: %s %s", r.Method, r.URL.Path))
-	})
+	// Anything else answers in the API's own JSON, not ServeMux's text: 405 with Allow for a
+	// route's other methods, else 404.
+	s.mux.Handle("/", httpjson.NoRoute(s.mux, s.log))
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
@@ -59,6 +60,8 @@ type TicketSummary struct {
 	Assignee   string          `json:"assignee,omitempty"`
 	Language   string          `json:"language,omitempty"`
 	Tags       []string        `json:"tags"`
+	// FollowUpOf is the closed ticket this one follows up on.
+	FollowUpOf string `json:"follow_up_of,omitempty"`
 	// Unread: the caller has not opened the ticket since its last activity (lists only).
 	Unread    bool      `json:"unread"`
 	CreatedAt time.Time `json:"created_at"`
@@ -68,9 +71,13 @@ type TicketSummary struct {
 // TicketDetail is one ticket with its timeline and context.
 type TicketDetail struct {
 	TicketSummary
-	Context  Context     `json:"context"`
-	Timeline []EntryView `json:"timeline"`
-	Messages []EntryView `json:"messages"`
+	// MergedFrom are the tickets merged into this one; their timelines are in Timeline.
+	MergedFrom []string `json:"merged_from"`
+	// Contacts are the other people the ticket's events named (billing contact, recipient).
+	Contacts []events.Customer `json:"contacts"`
+	Context  Context           `json:"context"`
+	Timeline []EntryView       `json:"timeline"`
+	Messages []EntryView       `json:"messages"`
 }
 
 // Context is what the agent needs beside the conversation, all from stored events.
@@ -127,7 +134,7 @@ func summary(t ticket.Ticket) TicketSummary {
 	s := TicketSummary{
 		ID: t.ID, Subject: t.Subject(), SubjectRef: t.SubjectRef(), Status: t.Status, Category: t.Category, Priority: t.Priority,
 		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, Language: t.Language, Tags: t.Tags,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		FollowUpOf: t.FollowUpOf, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 	}
 	if s.Tags == nil {
 		s.Tags = []string{}
@@ -136,7 +143,16 @@ func summary(t ticket.Ticket) TicketSummary {
 }
 
 func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
-	d := TicketDetail{TicketSummary: summary(t), Timeline: []EntryView{}, Messages: []EntryView{}}
+	d := TicketDetail{
+		TicketSummary: summary(t), MergedFrom: slices.Clone(t.Absorbed), Contacts: slices.Clone(t.Contacts),
+		Timeline: []EntryView{}, Messages: []EntryView{},
+	}
+	if d.MergedFrom == nil {
+		d.MergedFrom = []string{}
+	}
+	if d.Contacts == nil {
+		d.Contacts = []events.Customer{}
+	}
 	if t.OrderID != "" {
 		d.Context.Order = &OrderView{ID: t.OrderID}
 	}

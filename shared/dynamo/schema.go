@@ -45,6 +45,8 @@ var Table = Schema{
 		{Name: IndexStatus, PartitionKey: "gsi2pk", SortKey: "gsi2sk"},
 		{Name: IndexPriority, PartitionKey: "gsi3pk", SortKey: "gsi3sk"},
 		{Name: IndexOutbox, PartitionKey: "obpk", SortKey: "obsk"},
+		{Name: IndexAgent, PartitionKey: "agpk", SortKey: "agsk"}, // agent queues and search: see inbox.go
+		{Name: IndexRef, PartitionKey: "rfpk", SortKey: "rfsk"},
 	},
 	TTLAttribute: "expires_at",
 }
