@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,5 +258,46 @@ func TestLateWebhookIsNews(t *testing.T) {
 	}
 	if !at.Equal(t0.Add(-time.Hour)) {
 		t.Errorf("late event on the timeline at %s; want when it happened, %s", at, t0.Add(-time.Hour))
+	}
+}
+
+// TestConcurrentDeliveryLeavesTheSameEndState: the same story, every event delivered at
+// once (and some twice), races for links, merges and parks — and ends as one ticket, the
+// same as in order.
+func TestConcurrentDeliveryLeavesTheSameEndState(t *testing.T) {
+	store := newStore(t)
+	h := ticketing.New(store, func() time.Time { return t0 }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	for _, ev := range orderStory(t, "inorder") {
+		if resp, err := h.Handle(ctx, lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{sqsMessage(t, ev)}}); err != nil || len(resp.BatchItemFailures) > 0 {
+			t.Fatalf("Handle(%s) = %+v, %v", ev.ID, resp, err)
+		}
+	}
+	want := strings.ReplaceAll(endState(t, store, "inorder"), "inorder", "")
+	for round := range 15 {
+		merchant := fmt.Sprintf("race%02d", round)
+		story := orderStory(t, merchant)
+		var wg sync.WaitGroup
+		for i, ev := range append(story, story[round%len(story)]) {
+			wg.Go(func() {
+				msg := sqsMessage(t, ev)
+				msg.MessageId = fmt.Sprint(msg.MessageId, "-", i)
+				// A message that fails is redelivered until it succeeds, as SQS would.
+				for attempt := 0; ; attempt++ {
+					resp, err := h.Handle(ctx, lambdaevents.SQSEvent{Records: []lambdaevents.SQSMessage{msg}})
+					if err == nil && len(resp.BatchItemFailures) == 0 {
+						return
+					}
+					if attempt == 20 {
+						t.Errorf("round %d: %s still failing after %d deliveries", round, ev.ID, attempt)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if got := strings.ReplaceAll(endState(t, store, merchant), merchant, ""); got != want {
+			t.Fatalf("round %d: concurrent delivery ends in\n%s\nwant\n%s", round, got, want)
+		}
 	}
 }
