@@ -33,7 +33,7 @@ type MessageRequest struct {
 	Subject     string `json:"subject,omitempty"`
 	Text        string `json:"text"`
 	// Language is the customer's language as the widget knows it (BCP 47); when absent, the
-	// first language of the browser's Accept-Language header is used.
+	// most preferred language of the browser's Accept-Language header is used.
 	Language string `json:"language,omitempty"`
 }
 
