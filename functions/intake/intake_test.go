@@ -61,8 +61,12 @@ func (b *bus) Publish(_ context.Context, evs ...events.Event) error {
 		}
 	}
 	for _, e := range evs {
-		if _, err := json.Marshal(e); err != nil {
+		detail, err := json.Marshal(e)
+		if err != nil {
 			return errs.Wrap(errs.Internal, err, "encode event %s", e.ID)
+		}
+		if len(detail) > 256<<10 { // PutEvents refuses entries over 256 KB
+			return errs.E(errs.Transient, "put events: entry %s is over 256 KB", e.ID)
 		}
 	}
 	b.published = append(b.published, evs...)
@@ -139,6 +143,9 @@ func TestWebhooks(t *testing.T) {
 	year10000 := bytes.Replace(failed, []byte(`"created": 1718031245`), []byte(`"created": 253402300800`), 1)
 	negativeTS := bytes.Replace(exception, []byte(`"ts": 1718572720`), []byte(`"ts": -62167219201`), 1)
 	huge := append([]byte(`{"id":"evt_big","pad":"`), bytes.Repeat([]byte("x"), intake.MaxWebhookBytes)...)
+	// Under 1 MiB, but its one scan's message alone is over the bus's 256 KB.
+	hugeScan := []byte(`{"event":"tracking_update","event_id":"e-huge-scan","ts":1718572720,"msg":{"tracking_number":"T1","tag":"InTransit",` +
+		`"checkpoints":[{"checkpoint_time":"2024-06-16T09:00:00+02:00","message":"` + strings.Repeat("m", 300<<10) + `"}]}}`)
 	huge = append(huge, `"}`...)
 	tests := []struct {
 		name       string
@@ -165,6 +172,7 @@ func TestWebhooks(t *testing.T) {
 		{"aftership wrong secret", "/webhooks/demo/aftership", exception, map[string]string{"aftership-hmac-sha256": aftership.Sign(exception, "as_acme")}, 401, "signature", false, 0},
 		{"aftership missing header", "/webhooks/demo/aftership", exception, nil, 401, "aftership-hmac-sha256", false, 0},
 		{"merchant id over the limit", "/webhooks/" + strings.Repeat("m", 3000) + "/stripe", failed, stripeSig(failed, "whsec_old", now), 400, "merchant id", false, 0},
+		{"maps to an event over 256 KB", "/webhooks/demo/aftership", hugeScan, map[string]string{"aftership-hmac-sha256": aftership.Sign(hugeScan, "as_demo")}, 413, "256 KB", false, 0},
 		{"stripe dated after year 9999", "/webhooks/demo/stripe", year10000, stripeSig(year10000, "whsec_old", now), 400, "created", false, 0},
 		{"aftership dated before year 0", "/webhooks/demo/aftership", negativeTS, map[string]string{"aftership-hmac-sha256": aftership.Sign(negativeTS, "as_demo")}, 400, "ts", false, 0},
 	}

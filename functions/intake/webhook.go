@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
@@ -55,6 +57,10 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	for i := range parsed.Events {
 		parsed.Events[i].CorrelationID = httpjson.RequestID(r)
 	}
+	if err := publishable(parsed.Events); err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
 	answer, err := h.accept(r, dynamo.Receipt{
 		MerchantID: merchantID, Provider: name, EventID: parsed.EventID, Type: parsed.Type,
 		Body: body, ReceivedAt: now, Events: len(parsed.Events), Retain: h.cfg.Retain,
@@ -65,6 +71,26 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	}
 	log.Info("webhook "+answer.Status, "events", len(parsed.Events))
 	httpjson.Write(w, http.StatusOK, answer)
+}
+
+// maxEntryBytes is EventBridge's limit on one PutEvents entry: its detail, detail-type,
+// source and time.
+const maxEntryBytes = 256 << 10
+
+// publishable refuses, before anything is stored, events the bus could never carry: a
+// verified webhook whose free text (a carrier scan, a failure message) makes an event over
+// EventBridge's limit would otherwise be stored and answered 503 on every delivery.
+func publishable(evs []events.Event) error {
+	for _, e := range evs {
+		detail, err := json.Marshal(e)
+		if err != nil {
+			return errs.Wrap(errs.Invalid, err, "webhook maps to an event that cannot be encoded")
+		}
+		if n := len(detail) + len(e.Type) + len(events.SourceIntake) + len(time.RFC3339); n > maxEntryBytes {
+			return errs.E(errs.TooLarge, "webhook maps to an event of %d bytes, over the bus's 256 KB", n)
+		}
+	}
+	return nil
 }
 
 // accept records the receipt and publishes its events: the one path shared by webhooks and
