@@ -24,19 +24,10 @@ func (s *Store) consistentGet(ctx context.Context, k map[string]types.AttributeV
 	return out.Item, nil
 }
 
-// ticketWrites are the writes that store t (whose stored version was prev; 0 for new) and
-// add entries to its timeline.
+// ticketWrites are the writes that store t (whose stored version was prev; 0 for new), its
+// search items as of its activity time, and entries on its timeline.
 func (s *Store) ticketWrites(t *ticket.Ticket, prev int64, entries ...ticket.Entry) ([]types.TransactWriteItem, error) {
-	var refs []types.TransactWriteItem
-	for _, r := range t.Refs() {
-		if slices.Contains(t.Indexed, r) {
-			continue
-		}
-		ref := key(refPK(t.MerchantID, r), t.ID)
-		refs = append(refs, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: ref}})
-		t.Indexed = append(t.Indexed, r)
-	}
-	slices.Sort(t.Indexed)
+	refs := s.refWrites(*t)
 	item, err := ticketItem(*t)
 	if err != nil {
 		return nil, err

@@ -133,8 +133,6 @@ type Ticket struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// Version increases with every write; the store uses it for optimistic locking.
 	Version int64 `json:"version"`
-	// Indexed are the search references (see Refs) already written for this ticket.
-	Indexed []string `json:"indexed,omitempty"`
 	// Lead is the event that decides Category: the most urgent, then the earliest, then the
 	// lowest id — an extreme over the set of events, so arrival order cannot change it.
 	Lead Pick `json:"lead"`
