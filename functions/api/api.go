@@ -69,7 +69,7 @@ func Cursors(c ticket.Cursors) Option { return func(s *Server) { s.cursors = c }
 // New returns the API. newID names agents' timeline entries.
 func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger, opts ...Option) *Server {
 	s := &Server{store: store, authn: authn, now: now, newID: newID, log: log, mux: http.NewServeMux()}
-	s.cursors, _ = ticket.NewCursors(ticket.RandomCursorKey())
+	s.cursors = ticket.NewRandomCursors()
 	for _, o := range opts {
 		o(s)
 	}

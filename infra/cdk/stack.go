@@ -54,6 +54,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 
 	table := newTable(stack, dynamo.Table)
 	raw := newRawBodies(stack)
+	cursors := newCursorKey(stack)
 	bus := newBus(stack)
 	alarms := newAlarms(stack)
 	alarms.dlq(bus.deliveryDLQ, bus.deliveryDLQ, "bus delivery")
@@ -70,6 +71,9 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		fn := newFunction(scope, f, deps)
 		if f.Name == events.Intake { // the one function that archives raw bodies
 			raw.writer(fn)
+		}
+		if f.Name == events.API { // the one function that signs cursors
+			cursors.reader(fn)
 		}
 		fns[f.Name] = fn
 		alarms.function(scope, fn, f.Name)

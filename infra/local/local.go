@@ -23,7 +23,9 @@ import (
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/httpjson"
 	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
+	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
 // Config configures a local runtime.
@@ -108,7 +110,8 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		events.Intake: intake.New(intake.Config{
 			Providers: intake.Providers(), Store: rt.Store, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
 		}),
-		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API)),
+		// A cursor key per runtime start: one process verifies what it signed.
+		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API), api.Cursors(ticket.NewRandomCursors())),
 	}
 	queueFns := map[string]queue.Handler{
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
@@ -124,10 +127,20 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	if console == nil {
 		console = http.HandlerFunc(placeholder)
 	}
-	mux.Handle("/", console)
+	// The console answers GETs of every other path (the app's own routes); anything else the
+	// runtime has no route for is a JSON 404, or 405 with Allow, as the API and intake answer.
+	noRoute := httpjson.NoRoute(mux, cfg.Log)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			console.ServeHTTP(w, r)
+			return
+		}
+		noRoute.ServeHTTP(w, r)
+	}))
 	// Unknown API paths get the API's JSON 404, not the console.
 	mux.Handle("/api/", httpFns[events.API])
-	rt.Handler = withRequestID(mux)
+	// An unclean path ("//api/v1/tickets") is a JSON 404, not ServeMux's redirect.
+	rt.Handler = withRequestID(httpjson.Canonical(mux, cfg.Log))
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt.cancel = cancel
@@ -207,7 +220,7 @@ func withRequestID(next http.Handler) http.Handler {
 
 func placeholder(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" {
-		http.NotFound(w, r)
+		httpjson.Write(w, http.StatusNotFound, httpjson.Error{Error: "not_found", Message: "no such page: the console is not built into this binary"})
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -162,6 +162,9 @@ func RandomCursorKey() []byte {
 	return k
 }
 
+// NewRandomCursors returns Cursors with a fresh random key (see RandomCursorKey).
+func NewRandomCursors() Cursors { return Cursors{key: RandomCursorKey()} }
+
 func (c Cursors) mac(q Query, payload string) []byte {
 	m := hmac.New(sha256.New, c.key)
 	m.Write(q.bound())
