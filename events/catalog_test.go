@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -16,20 +17,31 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestTopologyIsConsistent fails when the local runtime and the cloud stack, both built from
-// Topology, could disagree or drop something: an event nobody consumes, a consumer without a
-// queue or DLQ, a function without a trigger or without code.
+// Topology, could disagree or drop something: a consumed event nobody emits, an emitted event
+// outside the catalog, a consumer without a queue or DLQ, a function without a trigger or
+// without code.
 func TestTopologyIsConsistent(t *testing.T) {
 	emitted := map[events.DetailType]bool{}
 	routes := map[string]string{}
+	streams := 0
 	for _, f := range events.Topology {
-		if len(f.Routes) == 0 && len(f.Consumes) == 0 && f.Schedule == 0 {
-			t.Errorf("function %q has no trigger (route, queue or schedule)", f.Name)
+		if len(f.Routes) == 0 && len(f.Consumes) == 0 && f.Schedule == 0 && !f.Stream {
+			t.Errorf("function %q has no trigger (route, queue, schedule or stream)", f.Name)
 		}
 		if len(f.Consumes) > 0 && (f.Queue == nil || f.Queue.MaxReceives < 1 || f.Queue.Batch < 1 || f.Queue.Visibility <= 0) {
 			t.Errorf("function %q consumes events without a queue that has a DLQ (maxReceives ≥ 1), a batch size and a visibility timeout", f.Name)
 		}
 		if len(f.Consumes) == 0 && f.Queue != nil {
 			t.Errorf("function %q has a queue but consumes nothing", f.Name)
+		}
+		if f.Outbox && (len(f.Emits) == 0 || f.Table != events.ReadWrite) {
+			t.Errorf("function %q publishes through the outbox, so it needs Emits and table write access", f.Name)
+		}
+		if f.Stream {
+			streams++
+			if f.Table != events.ReadWrite || len(f.Emits) > 0 || f.Schedule == 0 {
+				t.Errorf("stream function %q: table %q, emits %v, schedule %v; want rw (it deletes what it relays), nothing of its own, and a sweep schedule", f.Name, f.Table, f.Emits, f.Schedule)
+			}
 		}
 		for _, r := range f.Routes {
 			if other, dup := routes[r.Pattern()]; dup {
@@ -52,10 +64,17 @@ func TestTopologyIsConsistent(t *testing.T) {
 			t.Errorf("function %q has no Lambda main at functions/%s/cmd: %v", f.Name, f.Name, err)
 		}
 	}
-	for _, e := range events.All {
-		if len(events.Consumers(e)) == 0 {
-			t.Errorf("event %q has no consumer", e)
+	if outbox := slices.ContainsFunc(events.Topology, func(f events.Function) bool { return f.Outbox }); outbox && streams != 1 {
+		t.Errorf("stream functions = %d; want exactly one relay for the outbox", streams)
+	}
+	for _, f := range events.Topology {
+		for _, e := range f.Consumes {
+			if !emitted[e] {
+				t.Errorf("function %q consumes %q, which no function emits", f.Name, e)
+			}
 		}
+	}
+	for _, e := range events.All {
 		if !emitted[e] {
 			t.Errorf("event %q is emitted by no function", e)
 		}
@@ -64,6 +83,53 @@ func TestTopologyIsConsistent(t *testing.T) {
 	for _, d := range dirs {
 		if _, ok := events.Lookup(d.Name()); d.IsDir() && !ok {
 			t.Errorf("functions/%s is not in the topology, so nothing deploys or runs it", d.Name())
+		}
+	}
+}
+
+// The catalog's source constants are the sources the topology derives.
+func TestSources(t *testing.T) {
+	for name, want := range map[string]string{
+		events.Intake: events.SourceIntake, events.Ticketing: events.SourceTicketing, events.API: events.SourceAPI,
+	} {
+		f, ok := events.Lookup(name)
+		if !ok {
+			t.Fatalf("Lookup(%q) = false; want the function", name)
+		}
+		if got := f.Source(); got != want {
+			t.Errorf("Lookup(%q).Source() = %q; want %q", name, got, want)
+		}
+	}
+}
+
+func TestSubscriptions(t *testing.T) {
+	topo := []events.Function{
+		{Name: "front", Emits: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed, events.MessageReceived}},
+		{Name: "desk", Emits: []events.DetailType{events.TicketOpened, events.PaymentFailed}},
+		{Name: "quiet", Emits: []events.DetailType{events.TicketMerged}},
+		{Name: "all", Consumes: []events.DetailType{events.ShipmentDelayed, events.PaymentFailed, events.TicketOpened}},
+		{Name: "one", Consumes: []events.DetailType{events.TicketOpened}},
+	}
+	want := []events.Subscription{
+		{Consumer: "all", Source: "borderdesk.front", DetailTypes: []events.DetailType{events.ShipmentDelayed, events.PaymentFailed}},
+		{Consumer: "all", Source: "borderdesk.desk", DetailTypes: []events.DetailType{events.PaymentFailed, events.TicketOpened}},
+		{Consumer: "one", Source: "borderdesk.desk", DetailTypes: []events.DetailType{events.TicketOpened}},
+	}
+	if got := events.Subscriptions(topo); !reflect.DeepEqual(got, want) {
+		t.Errorf("Subscriptions() = %+v; want %+v", got, want)
+	}
+	for _, tc := range []struct {
+		source string
+		typ    events.DetailType
+		want   bool
+	}{
+		{"borderdesk.front", events.PaymentFailed, true},
+		{"borderdesk.quiet", events.TicketMerged, true}, // emitted, consumed by nobody
+		{"borderdesk.front", events.TicketOpened, false},
+		{"borderdesk.nobody", events.PaymentFailed, false},
+	} {
+		if got := events.Emitted(topo, tc.source, tc.typ); got != tc.want {
+			t.Errorf("Emitted(%q, %q) = %v; want %v", tc.source, tc.typ, got, tc.want)
 		}
 	}
 }
@@ -92,6 +158,11 @@ var examples = map[events.DetailType]any{
 		PaymentID: "pi_3PQ1", ChargeID: "ch_3PQ1", OrderID: "10177", Amount: events.Money{Amount: 4500, Currency: "gbp"}, Status: "succeeded",
 		Refund: &events.Refund{ID: "re_3PQ1", Status: "refunded", Amount: events.Money{Amount: 4500, Currency: "gbp"}, Reason: "requested_by_customer"},
 	},
+	events.PaymentSucceeded: events.Payment{
+		PaymentID: "pi_3PQ9aBJw4nXb0aZt0Kd2Lm4N", ChargeID: "ch_3PQ9aBJw4nXb0aZt0qW3eR5T", OrderID: "10475",
+		Customer: events.Customer{Email: "sofia.rossi@example.it", Name: "Sofia Rossi", Country: "IT"},
+		Amount:   events.Money{Amount: 12900, Currency: "eur"}, Status: "succeeded",
+	},
 	events.PaymentRefundUpdated: events.Payment{
 		PaymentID: "pi_3PQ1", ChargeID: "ch_3PQ1", Amount: events.Money{Amount: 4500, Currency: "gbp"}, Status: "failed",
 		Refund: &events.Refund{ID: "re_3PQ1", Status: "failed", Amount: events.Money{Amount: 4500, Currency: "gbp"}},
@@ -114,6 +185,25 @@ var examples = map[events.DetailType]any{
 	events.MessageReceived: events.Message{
 		MessageID: "msg_7f3a", Channel: "web", Customer: events.Customer{Email: "jonas.weber@example.de", Name: "Jonas Weber"},
 		OrderID: "10482", Subject: "Zahlung fehlgeschlagen", Text: "Hallo, meine Zahlung für Bestellung 10482 wurde abgelehnt. Was kann ich tun?", Language: "de",
+	},
+	events.TicketOpened: events.Ticket{
+		TicketID: "tk_01JC8W3M5R", Status: "open", Category: "payment_failed", Priority: "high",
+		Customer: events.Customer{Email: "jonas.weber@example.de", Name: "Jonas Weber", Country: "DE"},
+		OrderID:  "10482", Language: "de", Cause: "ev_stripe_evt_1",
+	},
+	events.TicketReopened: events.Ticket{
+		TicketID: "tk_01JC8W3M5R", Status: "open", Category: "chargeback", Priority: "urgent",
+		Customer: events.Customer{Email: "jonas.weber@example.de", Name: "Jonas Weber", Country: "DE"},
+		OrderID:  "10482", Language: "de", Cause: "ev_stripe_evt_2",
+	},
+	events.TicketMerged: events.Ticket{
+		TicketID: "tk_01JC8X9Q2A", MergedInto: "tk_01JC8W3M5R", Status: "merged", Category: "chargeback", Priority: "urgent",
+		Customer: events.Customer{Email: "jonas.weber@example.de"}, OrderID: "10482", Cause: "ev_stripe_evt_3",
+	},
+	events.MessageReplied: events.Reply{
+		TicketID: "tk_01JC8W3M5R", EntryID: "en_01JC8Z0K7T", Author: "anna@demo.test",
+		Body:     "Hallo Jonas, bitte versuchen Sie es mit einer anderen Karte.",
+		Customer: events.Customer{Email: "jonas.weber@example.de", Name: "Jonas Weber"}, Language: "de", Subject: "Zahlung fehlgeschlagen",
 	},
 }
 

@@ -8,12 +8,19 @@ import (
 )
 
 // FromSQS decodes an SQS record that an EventBridge rule delivered: its body is the
-// EventBridge envelope, and the envelope's detail is the Event. A record that is not such an
-// envelope, or whose detail-type disagrees with its detail, is an error: it can never succeed
-// and belongs in the DLQ.
+// EventBridge envelope, and the envelope's detail is the Event. A FIFO consumer's records come
+// one hop later — rule, staging queue, then a pipe that sets the message group — so their body
+// may be the staging queue's record, whose body is the envelope; FromSQS unwraps it. A record
+// that is not such an envelope, or whose detail-type disagrees with its detail, is an error:
+// it can never succeed and belongs in the DLQ.
 func FromSQS(m lambdaevents.SQSMessage) (Event, error) {
+	body := m.Body
+	var fwd lambdaevents.SQSMessage
+	if err := json.Unmarshal([]byte(body), &fwd); err == nil && fwd.EventSource == "aws:sqs" && fwd.Body != "" {
+		body = fwd.Body
+	}
 	var env lambdaevents.CloudWatchEvent
-	if err := json.Unmarshal([]byte(m.Body), &env); err != nil {
+	if err := json.Unmarshal([]byte(body), &env); err != nil {
 		return Event{}, fmt.Errorf("sqs message %s: decode EventBridge envelope: %w", m.MessageId, err)
 	}
 	if len(env.Detail) == 0 {

@@ -121,3 +121,22 @@ func record(t *testing.T, detailType string, ev Event) lambdaevents.SQSMessage {
 	}
 	return lambdaevents.SQSMessage{MessageId: "m1", Body: string(body), EventSource: "aws:sqs"}
 }
+
+// A FIFO consumer's record went rule → staging queue → pipe → FIFO queue: without an input
+// template the pipe sends the staging queue's record, whose body is the envelope.
+func TestFromSQSForwardedByPipe(t *testing.T) {
+	ev := Event{ID: "evt-1", Type: PaymentRefunded, MerchantID: "m_acme", Version: 1, Data: json.RawMessage(`{"payment_id":"pi_1"}`)}
+	staged := record(t, string(ev.Type), ev)
+	staged.MessageId, staged.EventSourceARN = "staged-1", "arn:aws:sqs:eu-west-1:123456789012:refunds-staging"
+	fwd, err := json.Marshal(staged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromSQS(lambdaevents.SQSMessage{MessageId: "m2", Body: string(fwd), EventSource: "aws:sqs"})
+	if err != nil {
+		t.Fatalf("FromSQS(forwarded) error = %v", err)
+	}
+	if got.ID != ev.ID || got.Type != ev.Type || string(got.Data) != string(ev.Data) {
+		t.Errorf("FromSQS(forwarded) = %+v; want %+v", got, ev)
+	}
+}

@@ -1,6 +1,9 @@
 package events
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Function is one Lambda function and everything that wires it: its HTTP routes, the events
 // it consumes through its own queue, its schedule, and what it may publish. Both the local
@@ -11,10 +14,27 @@ type Function struct {
 	Consumes []DetailType
 	Queue    *Queue // required when Consumes is not empty
 	Schedule time.Duration
-	Emits    []DetailType
+	// Stream: the function is fed the table's stream, filtered to new outbox items (the
+	// relay). Locally there is no stream: the runtime drives the same code by sweeping the
+	// outbox index, which also stands in for the function's Schedule.
+	Stream bool
+	// Emits is what the function may publish, as Source(). Rules match (source,
+	// detail-type), so an event is routed only if its writer declares it here.
+	Emits []DetailType
+	// Outbox: the function's events are written to the transactional outbox with its state
+	// changes, and the relay publishes them as Source(); the function itself needs no
+	// access to the bus.
+	Outbox bool
 	// Tables says whether the function reads or writes the table ("rw", "r" or "").
 	Table Access
 }
+
+// Source is the EventBridge source of everything f publishes: "borderdesk.<name>".
+func (f Function) Source() string { return "borderdesk." + f.Name }
+
+// PutsEvents says whether f calls PutEvents itself: it emits without the outbox, or it is
+// the relay that publishes the outbox.
+func (f Function) PutsEvents() bool { return (len(f.Emits) > 0 && !f.Outbox) || f.Stream }
 
 // Access is a function's access to the table.
 type Access string
@@ -44,7 +64,8 @@ type Queue struct {
 	Batch       int
 	Visibility  time.Duration
 	MaxReceives int
-	// FIFO queues group by the event's payment or order so one group is processed in order.
+	// FIFO queues group by GroupID (the payment, else the order, else the merchant), so
+	// one group is processed in order.
 	FIFO bool
 }
 
@@ -53,7 +74,13 @@ const (
 	Intake    = "intake"
 	Ticketing = "ticketing"
 	API       = "api"
+	Relay     = "relay"
 )
+
+// RelayPeriod is how often the cloud relay sweeps the outbox index for items the stream did
+// not relay (a relay broken for longer than the stream's 24-hour retention, a batch that
+// went to its DLQ).
+const RelayPeriod = 5 * time.Minute
 
 // Topology is the whole system. Adding a function, a route or a consumer here adds it to
 // `make dev` and to `cdk deploy` alike.
@@ -66,13 +93,15 @@ var Topology = []Function{
 			// The widget's CORS preflight, answered per merchant.
 			{Method: "OPTIONS", Path: "/inbound/{merchantId}/messages"},
 		},
-		Emits: All, // every event starts at the front door today
+		Emits: FromProviders, // verified webhooks and customer messages, published at once
 		Table: ReadWrite,
 	},
 	{
 		Name:     Ticketing,
-		Consumes: All, // ticketing files every event under its ticket
+		Consumes: FromProviders, // ticketing files every outside event under its ticket
 		Queue:    &Queue{Batch: 10, Visibility: 2 * time.Minute, MaxReceives: 5},
+		Emits:    []DetailType{TicketOpened, TicketReopened, TicketMerged},
+		Outbox:   true,
 		Table:    ReadWrite,
 	},
 	{
@@ -87,7 +116,18 @@ var Topology = []Function{
 			// The console's CORS preflights (a browser sends them without a token).
 			{Method: "OPTIONS", Path: "/api/v1/{path...}"},
 		},
-		Table: ReadWrite,
+		Emits:  []DetailType{MessageReplied},
+		Outbox: true,
+		Table:  ReadWrite,
+	},
+	{
+		// The outbox relay: the stream brings each new outbox item within a second; the
+		// schedule sweeps what the stream could not deliver. It publishes each event as its
+		// writer, so it emits nothing of its own.
+		Name:     Relay,
+		Stream:   true,
+		Schedule: RelayPeriod,
+		Table:    ReadWrite, // it queries the outbox index and deletes what it relayed
 	},
 }
 
@@ -105,18 +145,65 @@ func Lookup(name string) (Function, bool) {
 func Consumers(t DetailType) []Function {
 	var out []Function
 	for _, f := range Topology {
-		for _, c := range f.Consumes {
-			if c == t {
-				out = append(out, f)
+		if slices.Contains(f.Consumes, t) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Subscription is one consumer's share of one source's events: what a bus rule matches, in
+// the cloud and locally alike.
+type Subscription struct {
+	Consumer    string       // the consuming function
+	Source      string       // the emitting function's Source()
+	DetailTypes []DetailType // what the consumer takes of what the source emits, in Consumes order
+}
+
+// Subscriptions derives every route of topology once: for each consumer and each function
+// that emits something it consumes, the (source, detail-types) it subscribes to. An event
+// published as source S with type T reaches exactly the consumers whose subscription for S
+// lists T; the cloud rules and the local bus are both built from this.
+func Subscriptions(topology []Function) []Subscription {
+	var out []Subscription
+	for _, c := range topology {
+		for _, e := range topology {
+			var types []DetailType
+			for _, t := range c.Consumes {
+				if slices.Contains(e.Emits, t) && !slices.Contains(types, t) {
+					types = append(types, t)
+				}
+			}
+			if len(types) > 0 {
+				out = append(out, Subscription{Consumer: c.Name, Source: e.Source(), DetailTypes: types})
 			}
 		}
 	}
 	return out
 }
 
-// All is every detail-type in the catalog.
-var All = []DetailType{
-	PaymentFailed, PaymentDisputeOpened, PaymentDisputeClosed, PaymentRefunded, PaymentRefundUpdated,
+// Emitted reports whether a function of topology declares that it publishes t as source.
+// An event that is emitted but consumed by nobody is archived and matches no rule; one that
+// is not emitted at all is a bug.
+func Emitted(topology []Function, source string, t DetailType) bool {
+	for _, f := range topology {
+		if f.Source() == source && slices.Contains(f.Emits, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// FromProviders is every event that enters from outside: payment and carrier webhooks and
+// customer messages, published by intake.
+var FromProviders = []DetailType{
+	PaymentFailed, PaymentSucceeded, PaymentDisputeOpened, PaymentDisputeClosed, PaymentRefunded, PaymentRefundUpdated,
 	ShipmentUpdated, ShipmentException, ShipmentDelayed,
 	MessageReceived,
 }
+
+// All is every detail-type in the catalog.
+var All = append(slices.Clone(FromProviders),
+	TicketOpened, TicketReopened, TicketMerged,
+	MessageReplied,
+)

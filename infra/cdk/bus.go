@@ -51,28 +51,32 @@ func newBus(scope constructs.Construct) bus {
 	return bus{EventBus: eb, deliveryDLQ: dlq}
 }
 
-// subscribe routes the detail-types f consumes from the bus to f's queue.
-func (b bus) subscribe(scope constructs.Construct, f events.Function, queue awssqs.IQueue) awsevents.Rule {
-	types := make([]*string, len(f.Consumes))
-	for i, t := range f.Consumes {
-		types[i] = jsii.String(string(t))
+// subscribe routes what the consumer of subs takes from each source to target, one rule per
+// emitting source: rules match (source, detail-type), exactly as the local bus routes, so an
+// event reaches a consumer only from a source whose Emits declare it. target is the
+// consumer's queue, or for a FIFO consumer its staging queue (consumerQueue.inbox).
+func (b bus) subscribe(scope constructs.Construct, consumer string, subs []events.Subscription, target awssqs.IQueue) []awsevents.Rule {
+	var rules []awsevents.Rule
+	for _, sub := range subs {
+		types := make([]*string, len(sub.DetailTypes))
+		for i, t := range sub.DetailTypes {
+			types[i] = jsii.String(string(t))
+		}
+		// One construct per source, named for it, so adding a source adds a rule and leaves
+		// the others as they are.
+		rules = append(rules, awsevents.NewRule(scope, jsii.String("Rule-"+sub.Source), &awsevents.RuleProps{
+			EventBus:    b.EventBus,
+			Description: jsii.String("Events " + consumer + " consumes from " + sub.Source + ", to its queue"),
+			EventPattern: &awsevents.EventPattern{
+				Source:     jsii.Strings(sub.Source),
+				DetailType: &types,
+			},
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(target, &awseventstargets.SqsQueueProps{
+				DeadLetterQueue: b.deliveryDLQ,
+			})},
+		}))
 	}
-	target := &awseventstargets.SqsQueueProps{DeadLetterQueue: b.deliveryDLQ}
-	if f.Queue.FIFO {
-		// EventBridge sets only a static message group on an SQS target, so a FIFO
-		// consumer's queue is one ordered group until something upstream sets a per-payment
-		// group.
-		target.MessageGroupId = jsii.String(f.Name)
-	}
-	return awsevents.NewRule(scope, jsii.String("Rule"), &awsevents.RuleProps{
-		EventBus:    b.EventBus,
-		Description: jsii.String("Events " + f.Name + " consumes, to its queue"),
-		EventPattern: &awsevents.EventPattern{
-			Source:     jsii.Strings(events.SourceIntake),
-			DetailType: &types,
-		},
-		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(queue, target)},
-	})
+	return rules
 }
 
 // schedule invokes fn every f.Schedule. Scheduled rules only run on the default bus.

@@ -31,6 +31,9 @@ const (
 	queueTimeoutShare = 6
 	maxTimeout        = 15 * time.Minute
 	defaultTimeout    = 30 * time.Second
+	// streamTimeout bounds one batch of stream records, retried from its first failure: a
+	// short timeout keeps a stuck batch from holding the shard for long.
+	streamTimeout = time.Minute
 )
 
 // functionDeps are what every function is wired to.
@@ -77,7 +80,8 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 	case events.ReadOnly:
 		deps.table.GrantReadData(fn)
 	}
-	if len(f.Emits) > 0 {
+	// Functions that publish through the outbox never call PutEvents; the relay does, as them.
+	if f.PutsEvents() {
 		deps.bus.GrantPutEventsTo(fn, nil)
 	}
 	awscdk.Tags_Of(scope).Add(jsii.String(functionTag), jsii.String(f.Name), nil)
@@ -95,6 +99,9 @@ func timeout(f events.Function) time.Duration {
 		// Lambda's timeout is whole seconds, at least one; SQS refuses a visibility below it.
 		share := max((f.Queue.Visibility / queueTimeoutShare).Truncate(time.Second), time.Second)
 		t, triggered = min(t, share), true
+	}
+	if f.Stream {
+		t, triggered = min(t, streamTimeout), true
 	}
 	if f.Schedule > 0 {
 		// Half a period, so one run ends before the next begins.

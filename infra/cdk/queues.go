@@ -3,7 +3,9 @@ package main
 import (
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awspipes"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -19,9 +21,20 @@ const dlqRetention = 14 * 24 * time.Hour
 const maxStandardBatch = 10
 
 // consumerQueue is the queue in front of one consumer and the DLQ its poison messages end in.
+// The bus delivers to inbox: the queue itself, or for a FIFO consumer a standard staging
+// queue that a pipe moves into the queue with each event's message group.
 type consumerQueue struct {
 	queue awssqs.Queue
 	dlq   awssqs.Queue
+	inbox awssqs.IQueue
+	// dlqs are every DLQ of the consumer's path, each with the scope for its alarm.
+	dlqs []scopedQueue
+}
+
+type scopedQueue struct {
+	scope constructs.Construct
+	queue awssqs.IQueue
+	what  string
 }
 
 // newConsumerQueue declares f's queue and DLQ from f.Queue.
@@ -52,7 +65,57 @@ func newConsumerQueue(scope constructs.Construct, f events.Function) consumerQue
 		// event.
 		props.ContentBasedDeduplication = jsii.Bool(true)
 	}
-	return consumerQueue{queue: awssqs.NewQueue(scope, jsii.String("Queue"), props), dlq: dlq}
+	queue := awssqs.NewQueue(scope, jsii.String("Queue"), props)
+	c := consumerQueue{queue: queue, dlq: dlq, inbox: queue, dlqs: []scopedQueue{{scope, dlq, f.Name}}}
+	if q.FIFO {
+		c.inbox = c.stage(constructs.NewConstruct(scope, jsii.String("Staging")), f)
+	}
+	return c
+}
+
+// groupPath is where the pipe finds an event's FIFO message group in a staging-queue record:
+// the record's body is the EventBridge envelope (pipes parse a JSON body in place), whose
+// detail carries events.GroupField.
+const groupPath = "$.body.detail." + events.GroupField
+
+// stage puts a standard queue and a pipe in front of the FIFO queue. An EventBridge rule can
+// give an SQS target only a static MessageGroupId — dynamic JSON paths are for other target
+// parameters — so a rule straight to the FIFO queue would make it one ordered group. A pipe's
+// SQS target takes its MessageGroupId from the event (groupPath), so each payment, order or
+// merchant is its own group, as events.GroupID says and the local queues do.
+func (c *consumerQueue) stage(scope constructs.Construct, f events.Function) awssqs.Queue {
+	dlq := awssqs.NewQueue(scope, jsii.String("DLQ"), &awssqs.QueueProps{
+		RetentionPeriod: duration(dlqRetention),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	staging := awssqs.NewQueue(scope, jsii.String("Queue"), &awssqs.QueueProps{
+		Encryption: awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL: jsii.Bool(true),
+		// A message the pipe cannot deliver to the FIFO queue is retried, then kept here.
+		DeadLetterQueue: &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(float64(f.Queue.MaxReceives))},
+	})
+	role := awsiam.NewRole(scope, jsii.String("PipeRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("pipes.amazonaws.com"), nil),
+	})
+	staging.GrantConsumeMessages(role)
+	c.queue.GrantSendMessages(role)
+	pipe := awspipes.NewCfnPipe(scope, jsii.String("Pipe"), &awspipes.CfnPipeProps{
+		Description: jsii.String("Events for " + f.Name + ", into its FIFO queue grouped by " + groupPath),
+		RoleArn:     role.RoleArn(),
+		Source:      staging.QueueArn(),
+		SourceParameters: &awspipes.CfnPipe_PipeSourceParametersProperty{
+			SqsQueueParameters: &awspipes.CfnPipe_PipeSourceSqsQueueParametersProperty{BatchSize: jsii.Number(1)},
+		},
+		Target: c.queue.QueueArn(),
+		TargetParameters: &awspipes.CfnPipe_PipeTargetParametersProperty{
+			SqsQueueParameters: &awspipes.CfnPipe_PipeTargetSqsQueueParametersProperty{MessageGroupId: jsii.String(groupPath)},
+		},
+	})
+	// The pipe starts only once its role may read and send.
+	pipe.Node().AddDependency(role)
+	c.dlqs = append(c.dlqs, scopedQueue{scope, dlq, f.Name + " staging"})
+	return staging
 }
 
 // eventSource feeds the queue to its consumer in batches of f.Queue.Batch; the consumer

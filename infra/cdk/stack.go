@@ -64,6 +64,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 
 	deps := functionDeps{buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel, consoleOrigin: web.origin}
 	fns := make(map[string]awslambda.IFunction, len(topology))
+	subs := events.Subscriptions(topology)
 	for _, f := range topology {
 		// One scope per function keeps its resources together in the template and the
 		// console, and tags them all with the function's name.
@@ -79,9 +80,14 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		alarms.function(scope, fn, f.Name)
 		if len(f.Consumes) > 0 {
 			q := newConsumerQueue(scope, f)
-			bus.subscribe(scope, f, q.queue)
+			bus.subscribe(scope, f.Name, subscriptionsOf(subs, f.Name), q.inbox)
 			fn.AddEventSource(q.eventSource(f))
-			alarms.dlq(scope, q.dlq, f.Name)
+			for _, d := range q.dlqs {
+				alarms.dlq(d.scope, d.queue, d.what)
+			}
+		}
+		if f.Stream {
+			alarms.dlq(constructs.NewConstruct(scope, jsii.String("Stream")), outboxStream(scope, fn, table), f.Name+" stream")
 		}
 		if f.Schedule > 0 {
 			schedule(scope, f, fn)
@@ -104,6 +110,17 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	output(stack, "UserPoolClientId", agents.client.UserPoolClientId())
 	output(stack, "AlarmTopicArn", alarms.topic.TopicArn())
 	return stack
+}
+
+// subscriptionsOf are the subscriptions of consumer.
+func subscriptionsOf(subs []events.Subscription, consumer string) []events.Subscription {
+	var out []events.Subscription
+	for _, s := range subs {
+		if s.Consumer == consumer {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func output(stack awscdk.Stack, id string, value *string) {

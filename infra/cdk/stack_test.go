@@ -16,18 +16,20 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/infra/local/queue"
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 )
 
 // fixtureTopology adds the shapes events.Topology does not have yet — a schedule, a FIFO
-// consumer, read-only table access — so the code for them is exercised too.
+// consumer of two sources, a detail-type two functions emit, read-only table access — so the
+// code for them is exercised too.
 var fixtureTopology = append(slices.Clone(events.Topology),
 	events.Function{Name: "sweep", Schedule: time.Minute, Table: events.ReadOnly},
 	events.Function{
 		Name:     "refunds",
-		Consumes: []events.DetailType{events.PaymentRefunded},
+		Consumes: []events.DetailType{events.PaymentRefunded, events.TicketOpened},
 		Queue:    &events.Queue{Batch: 5, Visibility: 30 * time.Second, MaxReceives: 3, FIFO: true},
 		Emits:    []events.DetailType{events.PaymentRefundUpdated},
 		Table:    events.ReadWrite,
@@ -263,7 +265,9 @@ func TestNoWildcardPolicies(t *testing.T) {
 				if a == "*" || a == "dynamodb:*" {
 					t.Errorf("%s: statement %d Action = %v; want no %q", c.name, i, actions, a)
 				}
-				if strings.HasPrefix(fmt.Sprint(a), "dynamodb:") && slices.Contains(resources, any("*")) {
+				// ListStreams names no resource (IAM accepts only "*") and returns stream ARNs,
+				// no data; the stream's reads are granted on the stream itself.
+				if strings.HasPrefix(fmt.Sprint(a), "dynamodb:") && a != "dynamodb:ListStreams" && slices.Contains(resources, any("*")) {
 					t.Errorf("%s: statement %d %v Resource = %v; want no \"*\"", c.name, i, a, resources)
 				}
 			}
@@ -286,8 +290,11 @@ func TestGrants(t *testing.T) {
 				if got, want := has("dynamodb:Query"), f.Table != events.NoAccess; got != want {
 					t.Errorf("%s can query the table = %v; want %v", f.Name, got, want)
 				}
-				if got, want := has("events:PutEvents"), len(f.Emits) > 0; got != want {
-					t.Errorf("%s can put events = %v; want %v", f.Name, got, want)
+				if got, want := has("events:PutEvents"), f.PutsEvents(); got != want {
+					t.Errorf("%s can put events = %v; want %v (emits %v, outbox %v)", f.Name, got, want, f.Emits, f.Outbox)
+				}
+				if got, want := has("dynamodb:DescribeStream"), f.Stream; got != want {
+					t.Errorf("%s can read the table's stream = %v; want %v", f.Name, got, want)
 				}
 			})
 		}
@@ -296,41 +303,196 @@ func TestGrants(t *testing.T) {
 
 func TestRules(t *testing.T) {
 	for _, c := range stacks(t) {
-		fns := c.tpl.functions()
 		bus := c.tpl.only(t, "AWS::Events::EventBus")
-		rules := c.tpl.resources("AWS::Events::Rule")
+		rules := c.tpl.busRules(bus)
+		for _, sub := range events.Subscriptions(c.topology) {
+			t.Run(c.name+"/"+sub.Consumer+"/"+sub.Source, func(t *testing.T) {
+				var match []busRule
+				for _, r := range rules {
+					if slices.Equal(r.sources, []string{sub.Source}) && c.tpl.consumerOf(r.queue) == sub.Consumer {
+						match = append(match, r)
+					}
+				}
+				if len(match) != 1 {
+					t.Fatalf("rules from %s to %s's queue = %d; want 1", sub.Source, sub.Consumer, len(match))
+				}
+				var want []string
+				for _, dt := range sub.DetailTypes {
+					want = append(want, string(dt))
+				}
+				if r := match[0]; !slices.Equal(r.types, want) || r.deadLetter == "" || r.group != nil {
+					t.Errorf("rule %s: detail-types %v, DeadLetterConfig %q, MessageGroupId %v; want %v, the bus delivery DLQ, none (the group comes from the event)",
+						r.id, r.types, r.deadLetter, r.group, want)
+				}
+			})
+		}
+	}
+}
+
+// TestRoutingAgrees: for every (source, detail-type) the topology emits, the consumers the
+// local bus delivers to are exactly the consumers the synthesized rules match — so nothing
+// works in `make dev` and vanishes in AWS, or the reverse.
+func TestRoutingAgrees(t *testing.T) {
+	for _, c := range stacks(t) {
+		queues := map[string]*queue.Queue{}
 		for _, f := range c.topology {
-			if len(f.Consumes) == 0 {
-				continue
+			if f.Queue != nil {
+				q, err := queue.New(f.Name, *f.Queue, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				queues[f.Name] = q
 			}
-			queue := getAtt(c.tpl.eventSourceMapping(fns[f.Name])["EventSourceArn"])
-			for _, dt := range f.Consumes {
-				t.Run(c.name+"/"+f.Name+"/"+string(dt), func(t *testing.T) {
-					var target map[string]any
+		}
+		local, err := queue.NewBus(c.topology, queues)
+		if err != nil {
+			t.Fatalf("%s: NewBus() = %v", c.name, err)
+		}
+		rules := c.tpl.busRules(c.tpl.only(t, "AWS::Events::EventBus"))
+		pairs := 0
+		for _, f := range c.topology {
+			for _, dt := range f.Emits {
+				pairs++
+				t.Run(c.name+"/"+f.Source()+"/"+string(dt), func(t *testing.T) {
+					cloud := []string{}
 					for _, r := range rules {
-						p := r["Properties"].(map[string]any)
-						if ref(p["EventBusName"]) != bus ||
-							!slices.Contains(list(dig(p, "EventPattern", "source")), any(events.SourceIntake)) ||
-							!slices.Contains(list(dig(p, "EventPattern", "detail-type")), any(string(dt))) {
-							continue
-						}
-						for _, tg := range list(p["Targets"]) {
-							if tg := tg.(map[string]any); getAtt(tg["Arn"]) == queue {
-								target = tg
-							}
+						if r.matches(f.Source(), string(dt)) {
+							cloud = append(cloud, c.tpl.consumerOf(r.queue))
 						}
 					}
-					if target == nil {
-						t.Fatalf("rule on the bus sending %s from %s to %s's queue = none; want one", dt, events.SourceIntake, f.Name)
-					}
-					if got := getAtt(dig(target, "DeadLetterConfig", "Arn")); got == "" {
-						t.Errorf("target DeadLetterConfig = %v; want the bus delivery DLQ", got)
-					}
-					if got, want := dig(target, "SqsParameters", "MessageGroupId") != nil, f.Queue.FIFO; got != want {
-						t.Errorf("target has MessageGroupId = %v; want %v", got, want)
+					got := append([]string{}, local.Targets(f.Source(), dt)...)
+					slices.Sort(cloud)
+					slices.Sort(got)
+					if !slices.Equal(got, cloud) {
+						t.Errorf("%s from %s reaches %v locally; the template's rules send it to %v", dt, f.Source(), got, cloud)
 					}
 				})
 			}
+		}
+		if pairs == 0 {
+			t.Errorf("%s: emitted (source, detail-type) pairs = 0; want some", c.name)
+		}
+	}
+}
+
+// TestFIFOGroupsAsLocal: the cloud's path to a FIFO queue (rule → staging queue → pipe) groups
+// each event as the local queue does: the pipe reads the group from the staged record at its
+// MessageGroupId path, and that is the MessageGroupId the local bus gives the same event.
+func TestFIFOGroupsAsLocal(t *testing.T) {
+	c := stacks(t)[1]
+	fns := c.tpl.functions()
+	for _, f := range c.topology {
+		if f.Queue == nil || !f.Queue.FIFO {
+			continue
+		}
+		t.Run(f.Name, func(t *testing.T) {
+			var err error
+			fifo := getAtt(c.tpl.eventSourceMapping(fns[f.Name])["EventSourceArn"])
+			pipe := c.tpl.pipeInto(fifo)
+			if pipe == nil {
+				t.Fatalf("pipe into %s's FIFO queue = none; want one", f.Name)
+			}
+			path, _ := dig(pipe, "TargetParameters", "SqsQueueParameters", "MessageGroupId").(string)
+			queues := map[string]*queue.Queue{}
+			for _, g := range c.topology {
+				if g.Queue != nil {
+					if queues[g.Name], err = queue.New(g.Name, *g.Queue, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			q := queues[f.Name]
+			local, err := queue.NewBus(c.topology, queues, queue.WithSource(events.SourceIntake))
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+			a, _ := events.New(events.PaymentRefunded, "ev_a", "demo", "stripe", "evt_a", at, events.Payment{PaymentID: "pi_1", OrderID: "10482"})
+			b, _ := events.New(events.PaymentRefunded, "ev_b", "demo", "stripe", "evt_b", at, events.Payment{PaymentID: "pi_2", OrderID: "10482"})
+			if err := local.Publish(t.Context(), a, b); err != nil {
+				t.Fatal(err)
+			}
+			groups := map[string]bool{}
+			for _, m := range q.Receive() {
+				// What the pipe reads: the staging queue's record, whose body is the envelope.
+				staged, _ := json.Marshal(map[string]any{"messageId": "s1", "body": m.Body, "eventSource": "aws:sqs"})
+				cloud, err := jsonPath(staged, path)
+				if err != nil || cloud != m.Attributes["MessageGroupId"] || cloud == "" {
+					t.Errorf("pipe group %q at %q = %q, %v; want the local MessageGroupId %q", path, path, cloud, err, m.Attributes["MessageGroupId"])
+				}
+				groups[cloud] = true
+			}
+			if len(groups) != 2 {
+				t.Errorf("groups of two payments = %v; want two", groups)
+			}
+		})
+	}
+}
+
+// jsonPath evaluates a dotted path ($.a.b) on doc as pipes do, parsing a JSON string it
+// descends into (an SQS body).
+func jsonPath(doc []byte, path string) (string, error) {
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return "", err
+	}
+	for _, k := range strings.Split(strings.TrimPrefix(path, "$."), ".") {
+		if s, ok := v.(string); ok {
+			if err := json.Unmarshal([]byte(s), &v); err != nil {
+				return "", fmt.Errorf("%s: %w", k, err)
+			}
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", fmt.Errorf("%s: not an object", k)
+		}
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s, nil
+}
+
+// TestOutboxStream: the relay is fed new outbox items from the table's stream, reports
+// failures one by one, bisects, retries, and ends what still fails in a DLQ that alarms.
+func TestOutboxStream(t *testing.T) {
+	for _, c := range stacks(t) {
+		fns := c.tpl.functions()
+		table := c.tpl.only(t, "AWS::DynamoDB::Table")
+		verify(t, c.name+" table", []check{
+			{"StreamViewType", dig(c.tpl.props(table), "StreamSpecification", "StreamViewType"), "NEW_IMAGE"},
+		})
+		for _, f := range c.topology {
+			if !f.Stream {
+				continue
+			}
+			t.Run(c.name+"/"+f.Name, func(t *testing.T) {
+				var esm map[string]any
+				for _, r := range c.tpl.resources("AWS::Lambda::EventSourceMapping") {
+					if p := r["Properties"].(map[string]any); ref(p["FunctionName"]) == fns[f.Name] && getAtt(p["EventSourceArn"]) == table {
+						esm = p
+					}
+				}
+				if esm == nil {
+					t.Fatalf("stream event source mapping of %s = none; want one on the table's stream", f.Name)
+				}
+				var filter map[string]any
+				filters := list(dig(esm, "FilterCriteria", "Filters"))
+				if len(filters) == 1 {
+					_ = json.Unmarshal([]byte(fmt.Sprint(dig(filters[0], "Pattern"))), &filter)
+				}
+				dlq := getAtt(dig(esm, "DestinationConfig", "OnFailure", "Destination"))
+				verify(t, f.Name, []check{
+					{"EventSourceArn attribute", list(dig(esm, "EventSourceArn", "Fn::GetAtt"))[1], "StreamArn"},
+					{"FunctionResponseTypes", fmt.Sprint(esm["FunctionResponseTypes"]), "[ReportBatchItemFailures]"},
+					{"BisectBatchOnFunctionError", esm["BisectBatchOnFunctionError"], true},
+					{"MaximumRetryAttempts", esm["MaximumRetryAttempts"], float64(streamRetries)},
+					{"StartingPosition", esm["StartingPosition"], "TRIM_HORIZON"},
+					{"filter eventName", fmt.Sprint(filter["eventName"]), "[INSERT]"},
+					{"filter kind", fmt.Sprint(dig(filter, "dynamodb", "NewImage", "kind", "S")), "[" + dynamo.OutboxKind + "]"},
+					{"on-failure DLQ", c.tpl.resource(dlq)["Type"], "AWS::SQS::Queue"},
+					{"on-failure DLQ is alarmed", c.tpl.deadLetterQueues()[dlq], true},
+				})
+			})
 		}
 	}
 }
@@ -699,6 +861,7 @@ func TestTimeout(t *testing.T) {
 		{"long queue", events.Function{Queue: &events.Queue{Visibility: 12 * time.Hour}}, maxTimeout},
 		{"queue and http", events.Function{Routes: route, Queue: &events.Queue{Visibility: 12 * time.Minute}}, httpTimeout},
 		{"schedule", events.Function{Schedule: time.Minute}, 30 * time.Second},
+		{"stream and schedule", events.Function{Stream: true, Schedule: 5 * time.Minute}, streamTimeout},
 		{"nothing", events.Function{}, defaultTimeout},
 	} {
 		if got := timeout(tc.f); got != tc.want {
@@ -881,7 +1044,82 @@ func (tpl template) deadLetterQueues() map[string]bool {
 			}
 		}
 	}
+	for _, r := range tpl.resources("AWS::Lambda::EventSourceMapping") {
+		if id := getAtt(dig(r, "Properties", "DestinationConfig", "OnFailure", "Destination")); id != "" {
+			out[id] = true
+		}
+	}
 	return out
+}
+
+// busRule is an event-pattern rule on the bus and the queue it targets.
+type busRule struct {
+	id             string
+	sources, types []string
+	queue          string // logical id of the target queue
+	deadLetter     string
+	group          any // the target's MessageGroupId, if any
+}
+
+// matches reports whether an event of source and detailType matches the rule's pattern. The
+// patterns here use only source and detail-type lists; anything else would need this to grow.
+func (r busRule) matches(source, detailType string) bool {
+	return slices.Contains(r.sources, source) && slices.Contains(r.types, detailType)
+}
+
+// busRules are the rules with an event pattern on bus, one per target.
+func (tpl template) busRules(bus string) []busRule {
+	var out []busRule
+	for id, r := range tpl.resources("AWS::Events::Rule") {
+		p := r["Properties"].(map[string]any)
+		pattern, ok := p["EventPattern"].(map[string]any)
+		if !ok || ref(p["EventBusName"]) != bus {
+			continue
+		}
+		var sources, types []string
+		for k := range pattern {
+			if k != "source" && k != "detail-type" {
+				panic("rule " + id + " matches on " + k + ": teach busRule.matches")
+			}
+		}
+		for _, v := range list(pattern["source"]) {
+			sources = append(sources, fmt.Sprint(v))
+		}
+		for _, v := range list(pattern["detail-type"]) {
+			types = append(types, fmt.Sprint(v))
+		}
+		for _, tg := range list(p["Targets"]) {
+			out = append(out, busRule{id: id, sources: sources, types: types, queue: getAtt(dig(tg, "Arn")),
+				deadLetter: getAtt(dig(tg, "DeadLetterConfig", "Arn")), group: dig(tg, "SqsParameters", "MessageGroupId")})
+		}
+	}
+	return out
+}
+
+// pipeInto is the properties of the pipe whose target is queue, or nil.
+func (tpl template) pipeInto(queue string) map[string]any {
+	for _, r := range tpl.resources("AWS::Pipes::Pipe") {
+		if p := r["Properties"].(map[string]any); getAtt(p["Target"]) == queue {
+			return p
+		}
+	}
+	return nil
+}
+
+// consumerOf is the topology function a queue feeds: through its event source mapping, or
+// through the pipe that moves a staging queue into such a queue. "" when none.
+func (tpl template) consumerOf(queue string) string {
+	for _, r := range tpl.resources("AWS::Pipes::Pipe") {
+		if p := r["Properties"].(map[string]any); getAtt(p["Source"]) == queue {
+			queue = getAtt(p["Target"])
+		}
+	}
+	for name, fn := range tpl.functions() {
+		if esm := tpl.eventSourceMapping(fn); esm != nil && getAtt(esm["EventSourceArn"]) == queue {
+			return name
+		}
+	}
+	return ""
 }
 
 // statements are every policy statement anywhere in the template: identity policies,

@@ -21,6 +21,9 @@ func newTable(scope constructs.Construct, schema dynamo.Schema) awsdynamodb.Tabl
 			PointInTimeRecoveryEnabled: jsii.Bool(true),
 		},
 		TimeToLiveAttribute: optional(schema.TTLAttribute),
+		// New images feed the outbox relay (the stream function of the topology): an outbox
+		// item is relayed within a second of its commit. Old images are never needed.
+		Stream: awsdynamodb.StreamViewType_NEW_IMAGE,
 		// Tickets, refunds and raw events are the merchants' records: deleting the stack
 		// must not delete them.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,

@@ -11,9 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/functions/api"
@@ -24,6 +27,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
+	"github.com/borderdesk/borderdesk/shared/outbox"
 	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
@@ -40,6 +44,13 @@ type Config struct {
 	Log   *slog.Logger
 	// Console serves the agent console at "/" (nil: a short page pointing at the API).
 	Console http.Handler
+	// Topology is the system to run; nil means events.Topology. Tests pass their own, with
+	// QueueHandlers for the consumers only they have.
+	Topology      []events.Function
+	QueueHandlers map[string]queue.Handler
+	// RelayBus wraps the bus the outbox relay publishes to (nil: the bus itself), so tests
+	// can make the bus fail after a commit.
+	RelayBus func(outbox.Publisher) outbox.Publisher
 }
 
 // Runtime is a running local Borderdesk.
@@ -54,6 +65,7 @@ type Runtime struct {
 	// RawBodies is the in-memory S3 holding webhook bodies too large for a table item.
 	RawBodies *s3embedded.S3
 
+	relay  *relayLoop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -72,6 +84,10 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	if cfg.DynamoAddr == "" {
 		cfg.DynamoAddr = "127.0.0.1:0"
 	}
+	topology := cfg.Topology
+	if topology == nil {
+		topology = events.Topology
+	}
 	now := cfg.Clock.Now
 	db, err := embedded.Start(ctx, cfg.DynamoAddr, cfg.Table)
 	if err != nil {
@@ -87,7 +103,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		db.Close()
 		return nil, err
 	}
-	for _, f := range events.Topology {
+	for _, f := range topology {
 		if f.Queue == nil {
 			continue
 		}
@@ -96,10 +112,17 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 			return nil, err
 		}
 	}
-	if rt.Bus, err = queue.NewBus(events.Topology, rt.Queues, queue.WithClock(cfg.Clock), queue.WithSource(events.SourceIntake)); err != nil {
+	if rt.Bus, err = queue.NewBus(topology, rt.Queues, queue.WithClock(cfg.Clock), queue.WithSource(events.SourceIntake),
+		queue.WithLogger(cfg.Log.With("component", "bus"))); err != nil {
 		db.Close()
 		return nil, err
 	}
+	var relayBus outbox.Publisher = rt.Bus
+	if cfg.RelayBus != nil {
+		relayBus = cfg.RelayBus(relayBus)
+	}
+	relayLog := cfg.Log.With("function", events.Relay)
+	rt.relay = newRelayLoop(outbox.New(relayBus, rt.Store, relayLog), relayLog)
 
 	if rt.RawBodies, err = s3embedded.Start(ctx, "127.0.0.1:0", "borderdesk-raw-bodies"); err != nil {
 		db.Close()
@@ -116,7 +139,16 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	queueFns := map[string]queue.Handler{
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
 	}
-	mux, pollers, err := wire(events.Topology, httpFns, queueFns, rt.Queues, cfg.Log)
+	maps.Copy(queueFns, cfg.QueueHandlers)
+	// What a handler commits to the outbox is relayed as soon as it returns.
+	for name, h := range queueFns {
+		queueFns[name] = func(ctx context.Context, ev lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
+			defer rt.relay.Wake()
+			return h(ctx, ev)
+		}
+	}
+	streamFns := map[string]bool{events.Relay: true} // driven by rt.relay
+	mux, pollers, err := wire(topology, httpFns, queueFns, streamFns, rt.Queues, cfg.Log)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -140,7 +172,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	// Unknown API paths get the API's JSON 404, not the console.
 	mux.Handle("/api/", httpFns[events.API])
 	// An unclean path ("//api/v1/tickets") is a JSON 404, not ServeMux's redirect.
-	rt.Handler = withRequestID(httpjson.Canonical(mux, cfg.Log))
+	rt.Handler = withRequestID(wakeAfter(httpjson.Canonical(mux, cfg.Log), rt.relay))
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt.cancel = cancel
@@ -151,7 +183,16 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 			}
 		})
 	}
+	rt.wg.Go(func() { _ = rt.relay.Run(runCtx) })
 	return rt, nil
+}
+
+// wakeAfter wakes the relay when a request is done: what it committed to the outbox moves on.
+func wakeAfter(next http.Handler, relay *relayLoop) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer relay.Wake()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // consumerConcurrency is how many batches each local consumer works at once. One: every
@@ -161,9 +202,10 @@ const consumerConcurrency = 1
 
 // wire mounts every function of topo on a mux (HTTP routes) or a poller (queues). A
 // function of the topology without a local handler of the right kind is an error, so the
-// local runtime cannot silently lack what the cloud stack deploys.
+// local runtime cannot silently lack what the cloud stack deploys. streamFns names the
+// functions with a local stream driver (the relay's sweep loop).
 func wire(topo []events.Function, httpFns map[string]http.Handler, queueFns map[string]queue.Handler,
-	queues map[string]*queue.Queue, log *slog.Logger) (*http.ServeMux, []*queue.Poller, error) {
+	streamFns map[string]bool, queues map[string]*queue.Queue, log *slog.Logger) (*http.ServeMux, []*queue.Poller, error) {
 	mux := http.NewServeMux()
 	var pollers []*queue.Poller
 	for _, f := range topo {
@@ -183,15 +225,48 @@ func wire(topo []events.Function, httpFns map[string]http.Handler, queueFns map[
 			}
 			pollers = append(pollers, &queue.Poller{Queue: queues[f.Name], Handler: h, Concurrency: consumerConcurrency, Logger: log.With("function", f.Name)})
 		}
-		if f.Schedule > 0 {
+		if f.Stream && !streamFns[f.Name] {
+			return nil, nil, fmt.Errorf("local runtime: function %q is fed the table's stream but has no local driver", f.Name)
+		}
+		// The relay's schedule sweeps the outbox; its local driver sweeps it continuously,
+		// which covers the schedule. Other schedules need the scheduler that is not built.
+		if f.Schedule > 0 && !(f.Stream && streamFns[f.Name]) {
 			return nil, nil, fmt.Errorf("local runtime: function %q has a schedule; schedules are not wired locally yet", f.Name)
 		}
 	}
 	return mux, pollers, nil
 }
 
-// WaitIdle blocks until every queue has nothing visible or in flight.
+// WaitIdle blocks until every queue has nothing visible or in flight and the outbox is
+// empty, with no relay sweep running in between: the system has nothing left to do.
 func (rt *Runtime) WaitIdle(ctx context.Context) error {
+	defer rt.relay.settle() // however it returns, no sweep is left half done
+	for {
+		quiet, sweeps := rt.relay.quiet()
+		if err := rt.queuesIdle(ctx); err != nil {
+			return err
+		}
+		// A table that fails to answer (an emulated outage) is not idle: look again.
+		pending, err := rt.Store.PendingOutbox(ctx, time.Time{}, 1)
+		if len(pending) == 0 && err == nil && quiet {
+			if err := rt.queuesIdle(ctx); err != nil {
+				return err
+			}
+			if still, n := rt.relay.quiet(); still && n == sweeps {
+				return nil
+			}
+		}
+		rt.relay.Wake()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// queuesIdle waits for every queue to have nothing visible or in flight.
+func (rt *Runtime) queuesIdle(ctx context.Context) error {
 	for _, q := range rt.Queues {
 		if err := q.WaitIdle(ctx); err != nil {
 			return err

@@ -4,22 +4,27 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	lambdaevents "github.com/aws/aws-lambda-go/events"
 	"github.com/truora/minidyn/server"
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/functions/api"
 	"github.com/borderdesk/borderdesk/infra/local"
+	"github.com/borderdesk/borderdesk/infra/local/queue"
+	"github.com/borderdesk/borderdesk/shared/outbox"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
 )
@@ -280,4 +285,138 @@ func waitShort(rt *local.Runtime) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_ = rt.WaitIdle(ctx)
+}
+
+// effects is a consumer of every event the outbox carries that applies each event's effect
+// once, however often the event is delivered: what every Borderdesk consumer must do.
+type effects struct {
+	mu         sync.Mutex
+	deliveries map[string]int // event id → deliveries
+	applied    map[string]int // event id → effects applied
+	types      map[string]events.DetailType
+}
+
+func (c *effects) handle(_ context.Context, ev lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range ev.Records {
+		e, err := events.FromSQS(m)
+		if err != nil {
+			return lambdaevents.SQSEventResponse{}, err
+		}
+		c.deliveries[e.ID]++
+		if _, done := c.types[e.ID]; !done { // the idempotency check: applied already?
+			c.applied[e.ID]++
+			c.types[e.ID] = e.Type
+		}
+	}
+	return lambdaevents.SQSEventResponse{}, nil
+}
+
+// flakyBus is the relay's bus failing after the outbox committed: its first failures calls
+// fail outright, and then one call is put on the bus but reported failed (a PutEvents that
+// timed out after EventBridge took it), so the relay publishes those events again.
+type flakyBus struct {
+	next     outbox.Publisher
+	mu       sync.Mutex
+	failures int
+	failed   int
+	lost     bool // the acknowledgement was lost once
+	seen     map[string]bool
+}
+
+func (b *flakyBus) PublishAs(ctx context.Context, source string, evs ...events.Event) error {
+	b.mu.Lock()
+	for _, e := range evs {
+		b.seen[e.ID] = true
+	}
+	if b.failed < b.failures {
+		b.failed++
+		b.mu.Unlock()
+		return errors.New("bus unavailable")
+	}
+	loseAck := !b.lost
+	b.lost = true
+	b.mu.Unlock()
+	if err := b.next.PublishAs(ctx, source, evs...); err != nil {
+		return err
+	}
+	if loseAck {
+		return errors.New("put events: timed out after delivery")
+	}
+	return nil
+}
+
+// TestOutboxEventsTakeEffectExactlyOnce: the bus fails after ticketing and the API committed
+// their events to the outbox, then recovers; every outbox event is delivered to its
+// consumer's effects exactly once — duplicates delivered, none applied twice, none lost.
+func TestOutboxEventsTakeEffectExactlyOnce(t *testing.T) {
+	consumer := &effects{deliveries: map[string]int{}, applied: map[string]int{}, types: map[string]events.DetailType{}}
+	flaky := &flakyBus{failures: 4, seen: map[string]bool{}}
+	topology := append(slices.Clone(events.Topology), events.Function{
+		Name:     "effects",
+		Consumes: []events.DetailType{events.TicketOpened, events.TicketReopened, events.TicketMerged, events.MessageReplied},
+		Queue:    &events.Queue{Batch: 10, Visibility: time.Minute, MaxReceives: 5},
+	})
+	clk := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	rt, err := local.Start(context.Background(), local.Config{
+		Seeds: local.DemoSeeds(func(string) string { return "" }), JWTSecret: []byte("test"),
+		Clock: clk, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Topology: topology, QueueHandlers: map[string]queue.Handler{"effects": consumer.handle},
+		RelayBus: func(p outbox.Publisher) outbox.Publisher { flaky.next = p; return flaky },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rt.Handler)
+	t.Cleanup(func() { srv.Close(); rt.Close() })
+	e := &env{t: t, rt: rt, url: srv.URL, clock: clk}
+
+	// Three tickets open (three ticket.opened in the outbox), an agent replies on one
+	// (message.replied).
+	e.stripe("payment_intent.payment_failed.json")
+	track := fixture(t, "aftership", "tracking_update.exception.json")
+	e.do("POST", "/webhooks/demo/aftership", track, map[string]string{"aftership-hmac-sha256": aftership.Sign(track, "aftership_local_demo")})
+	e.stripe("charge.dispute.created.json")
+	e.idle()
+	anna := map[string]string{"Authorization": "Bearer " + e.token("anna@demo.test")}
+	tks := e.tickets(anna["Authorization"][len("Bearer "):])
+	if len(tks) == 0 {
+		t.Fatalf("tickets = 0; want some")
+	}
+	if code, b := e.do("POST", "/api/v1/tickets/"+tks[0].ID+"/messages", []byte(`{"kind":"reply","body":"We are on it."}`), anna); code != 201 {
+		t.Fatalf("reply = %d %s", code, b)
+	}
+	e.idle()
+
+	if pending, err := rt.Store.PendingOutbox(context.Background(), time.Time{}, 10); err != nil || len(pending) != 0 {
+		t.Errorf("outbox after idle = %d items, %v; want empty", len(pending), err)
+	}
+	consumer.mu.Lock()
+	defer consumer.mu.Unlock()
+	flaky.mu.Lock()
+	defer flaky.mu.Unlock()
+	if flaky.failed != flaky.failures || !flaky.lost {
+		t.Errorf("bus failed %d times, lost an ack %v; want %d and true: the test must exercise the outage", flaky.failed, flaky.lost, flaky.failures)
+	}
+	byType := map[events.DetailType]int{}
+	duplicates := 0
+	for id := range flaky.seen {
+		if n := consumer.applied[id]; n != 1 {
+			t.Errorf("event %s took effect %d times; want exactly once", id, n)
+		}
+		byType[consumer.types[id]]++
+		duplicates += consumer.deliveries[id] - 1
+	}
+	for id := range consumer.applied {
+		if !flaky.seen[id] {
+			t.Errorf("event %s took effect but never went through the relay", id)
+		}
+	}
+	if byType[events.TicketOpened] < 3 || byType[events.MessageReplied] != 1 {
+		t.Errorf("effects by type = %v; want ≥ 3 ticket.opened and 1 message.replied", byType)
+	}
+	if duplicates == 0 {
+		t.Errorf("duplicate deliveries = 0; want some (the lost acknowledgement re-published a batch)")
+	}
 }

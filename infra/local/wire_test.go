@@ -30,7 +30,7 @@ func TestWireRefusesATopologyItCannotRun(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := wire([]events.Function{tc.fn}, map[string]http.Handler{}, map[string]queue.Handler{}, queues, log)
+			_, _, err := wire([]events.Function{tc.fn}, map[string]http.Handler{}, map[string]queue.Handler{}, map[string]bool{}, queues, log)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("wire(%s) = %v; want an error about %q", tc.fn.Name, err, tc.want)
 			}

@@ -1,10 +1,9 @@
 // Package eventbridge publishes catalog events to an EventBridge bus — the cloud side of
-// the bus; the local runtime's in-process bus has the same Publish method.
+// the bus; the local runtime's in-process bus has the same Publish, PublishAs and As methods.
 package eventbridge
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,7 +17,7 @@ import (
 // maxEntries is PutEvents' limit per call.
 const maxEntries = 10
 
-// Publisher puts events on one bus.
+// Publisher puts events on one bus as one source.
 type Publisher struct {
 	client *eventbridge.Client
 	bus    string
@@ -30,15 +29,30 @@ func New(client *eventbridge.Client, bus, source string) *Publisher {
 	return &Publisher{client: client, bus: bus, source: source}
 }
 
-// Publish puts evs on the bus. Any entry EventBridge rejects makes the whole call an error:
-// the caller has not acknowledged its sender yet, so the sender retries and consumers absorb
-// the events that did get through.
+// As returns a Publisher to the same bus, through the same client, as source. Rules match
+// (source, detail-type), so whoever publishes on another function's behalf (the outbox
+// relay) must publish as that function.
+func (p *Publisher) As(source string) *Publisher {
+	return &Publisher{client: p.client, bus: p.bus, source: source}
+}
+
+// PublishAs is As(source).Publish(ctx, evs...).
+func (p *Publisher) PublishAs(ctx context.Context, source string, evs ...events.Event) error {
+	return p.As(source).Publish(ctx, evs...)
+}
+
+// Publish puts evs on the bus, each detail carrying its FIFO group (events.Detail). Any
+// entry EventBridge rejects makes the whole call an error: the caller has not acknowledged
+// its sender yet, so the sender retries and consumers absorb the events that did get through.
 func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
+	if p.source == "" {
+		return errs.E(errs.Internal, "publish: no source")
+	}
 	for len(evs) > 0 {
 		n := min(len(evs), maxEntries)
 		entries := make([]types.PutEventsRequestEntry, 0, n)
 		for _, e := range evs[:n] {
-			detail, err := json.Marshal(e)
+			detail, err := events.Detail(e)
 			if err != nil {
 				return errs.Wrap(errs.Internal, err, "encode event %s", e.ID)
 			}

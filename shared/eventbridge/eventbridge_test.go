@@ -106,3 +106,42 @@ type credentials struct{}
 func (credentials) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{AccessKeyID: "AKIDLOCAL", SecretAccessKey: "local", Source: "test"}, nil
 }
+
+// The relay publishes each outbox event as the function that wrote it, and every detail
+// carries the event's FIFO group.
+func TestPublishAs(t *testing.T) {
+	fake := &fakeEventBridge{failIdx: -1}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	client := awseventbridge.New(awseventbridge.Options{
+		Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: aws.NewCredentialsCache(credentials{}),
+	})
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	ev, _ := events.New(events.TicketOpened, "ev_t", "demo", "borderdesk", "tk_1", at, events.Ticket{TicketID: "tk_1", OrderID: "10482"})
+	intake := eventbridge.New(client, "borderdesk", events.SourceIntake)
+	for _, tc := range []struct {
+		name    string
+		publish func() error
+		want    string
+	}{
+		{"As", func() error { return intake.As(events.SourceTicketing).Publish(t.Context(), ev) }, events.SourceTicketing},
+		{"PublishAs", func() error { return intake.PublishAs(t.Context(), events.SourceAPI, ev) }, events.SourceAPI},
+		{"the original keeps its source", func() error { return intake.Publish(t.Context(), ev) }, events.SourceIntake},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake.mu.Lock()
+			fake.calls = nil
+			fake.mu.Unlock()
+			if err := tc.publish(); err != nil {
+				t.Fatalf("publish = %v; want nil", err)
+			}
+			entry := fake.calls[0][0]
+			var detail map[string]any
+			_ = json.Unmarshal([]byte(entry["Detail"].(string)), &detail)
+			if entry["Source"] != tc.want || detail[events.GroupField] != events.GroupID(ev) {
+				t.Errorf("entry source %v, detail group %v; want %s, %q", entry["Source"], detail[events.GroupField], tc.want, events.GroupID(ev))
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -13,63 +14,107 @@ import (
 	"github.com/borderdesk/borderdesk/events"
 )
 
-// ErrNoConsumer: no function in the topology consumes the event's detail-type, so the cloud
-// bus would match no rule and drop it.
-var ErrNoConsumer = errors.New("no consumer for detail-type")
+// ErrNotEmitted: no function of the topology declares that it publishes the event's
+// detail-type as the publishing source. In the cloud such an event would be archived and
+// reach no rule; here it is refused, because it is a bug in the topology or the publisher.
+var ErrNotEmitted = errors.New("source does not emit this detail-type in the topology")
 
-// Bus is the local EventBridge bus: one rule per consumer, each targeting the consumer's
-// queue, built from the topology. It is safe for concurrent use.
+// route is what a bus rule matches: the envelope's source and detail-type.
+type route struct {
+	source string
+	typ    events.DetailType
+}
+
+// Bus is the local EventBridge bus: one rule per consumer per emitting source, each targeting
+// the consumer's queue, built from events.Subscriptions exactly as the CDK stack builds its
+// rules. It is safe for concurrent use.
 type Bus struct {
 	source string
 	clock  Clock
-	routes map[events.DetailType][]*Queue
+	log    *slog.Logger
+	// routes are the queues each (source, detail-type) reaches; emitted holds every pair the
+	// topology declares, consumed or not.
+	routes  map[route][]*Queue
+	emitted map[route]bool
 }
 
 // BusOption configures a Bus.
 type BusOption func(*Bus)
 
-// WithSource sets the envelope's source ("borderdesk.<component>"); events.SourceIntake by
-// default. Give each publishing function a Bus with its own source.
+// WithSource sets the envelope's source ("borderdesk.<component>") of Publish;
+// events.SourceIntake by default. As and PublishAs publish as another.
 func WithSource(source string) BusOption { return func(b *Bus) { b.source = source } }
 
 // WithClock sets the clock that stamps events without an OccurredAt; SystemClock by default.
 func WithClock(c Clock) BusOption { return func(b *Bus) { b.clock = c } }
 
-// NewBus routes every detail-type a function consumes to that function's queue. queues is
-// keyed by function name and must hold exactly the topology's consuming functions.
+// WithLogger sets where the bus notes events that match no rule; discarded by default.
+func WithLogger(l *slog.Logger) BusOption { return func(b *Bus) { b.log = l } }
+
+// NewBus routes every (source, detail-type) of topology's subscriptions to the consumer's
+// queue. queues is keyed by function name and must hold exactly the topology's consuming
+// functions.
 func NewBus(topology []events.Function, queues map[string]*Queue, opts ...BusOption) (*Bus, error) {
-	b := &Bus{source: events.SourceIntake, clock: SystemClock{}, routes: make(map[events.DetailType][]*Queue)}
+	b := &Bus{
+		source: events.SourceIntake, clock: SystemClock{}, log: slog.New(slog.DiscardHandler),
+		routes: make(map[route][]*Queue), emitted: make(map[route]bool),
+	}
 	for _, o := range opts {
 		o(b)
 	}
-	consumers := make(map[string]bool)
 	for _, f := range topology {
-		if len(f.Consumes) == 0 {
-			continue
-		}
-		consumers[f.Name] = true
-		q := queues[f.Name]
-		if q == nil {
+		if len(f.Consumes) > 0 && queues[f.Name] == nil {
 			return nil, fmt.Errorf("new bus: function %s consumes events but has no queue", f.Name)
 		}
-		for _, t := range f.Consumes {
-			if !slices.Contains(b.routes[t], q) {
-				b.routes[t] = append(b.routes[t], q)
-			}
+		for _, t := range f.Emits {
+			b.emitted[route{f.Source(), t}] = true
 		}
 	}
 	for name := range queues {
-		if !consumers[name] {
+		if !slices.ContainsFunc(topology, func(f events.Function) bool { return f.Name == name && len(f.Consumes) > 0 }) {
 			return nil, fmt.Errorf("new bus: queue %s feeds no consuming function in the topology", name)
+		}
+	}
+	for _, s := range events.Subscriptions(topology) {
+		q := queues[s.Consumer]
+		for _, t := range s.DetailTypes {
+			if r := (route{s.Source, t}); !slices.Contains(b.routes[r], q) {
+				b.routes[r] = append(b.routes[r], q)
+			}
 		}
 	}
 	return b, nil
 }
 
-// Publish delivers each event to the queue of every consumer of its type, wrapped as
-// EventBridge delivers to an SQS target: the body is the EventBridge envelope whose detail is
-// the event (decode it with events.FromSQS). FIFO queues group by the event's MerchantID, so
-// one merchant's events are processed in order.
+// As returns the bus publishing as source: the same rules and queues, another envelope
+// source. The outbox relay publishes each event as the function that wrote it.
+func (b *Bus) As(source string) *Bus {
+	c := *b
+	c.source = source
+	return &c
+}
+
+// PublishAs is As(source).Publish(ctx, evs...).
+func (b *Bus) PublishAs(ctx context.Context, source string, evs ...events.Event) error {
+	return b.As(source).Publish(ctx, evs...)
+}
+
+// Targets are the names of the queues an event of type t published as source reaches, in
+// topology order: what the cloud's rules would match.
+func (b *Bus) Targets(source string, t events.DetailType) []string {
+	var out []string
+	for _, q := range b.routes[route{source, t}] {
+		out = append(out, q.name)
+	}
+	return out
+}
+
+// Publish delivers each event to the queue of every consumer subscribed to its (source,
+// detail-type), wrapped as EventBridge delivers to an SQS target: the body is the EventBridge
+// envelope whose detail is events.Detail (decode it with events.FromSQS). FIFO queues group by
+// events.GroupID, as the cloud's FIFO path does from the detail's group. An event its source
+// emits but nobody consumes matches no rule and is dropped, as EventBridge drops it (the
+// cloud archive keeps it).
 //
 // Publish checks every event before it sends any, so a bad batch sends nothing; unlike
 // PutEvents, which accepts the good entries of a batch, because here a bad event is a bug.
@@ -79,9 +124,9 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 	}
 	bodies := make([]string, len(evs))
 	for i, ev := range evs {
-		qs := b.routes[ev.Type]
-		if len(qs) == 0 {
-			return fmt.Errorf("publish %s %s: %w", ev.Type, ev.ID, ErrNoConsumer)
+		r := route{b.source, ev.Type}
+		if !b.emitted[r] {
+			return fmt.Errorf("publish %s %s as %s: %w", ev.Type, ev.ID, b.source, ErrNotEmitted)
 		}
 		body, err := b.envelope(ev)
 		if err != nil {
@@ -90,8 +135,8 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 		if len(body) > MaxBodySize {
 			return fmt.Errorf("publish %s %s: %d bytes: %w", ev.Type, ev.ID, len(body), ErrTooLarge)
 		}
-		for _, q := range qs {
-			if q.cfg.FIFO && ev.MerchantID == "" {
+		for _, q := range b.routes[r] {
+			if q.cfg.FIFO && events.GroupID(ev) == "" {
 				return fmt.Errorf("publish %s %s to FIFO queue %s: no merchant id: %w", ev.Type, ev.ID, q.name, ErrNoGroup)
 			}
 		}
@@ -99,8 +144,13 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 	}
 	var errs []error
 	for i, ev := range evs {
-		for _, q := range b.routes[ev.Type] {
-			if _, err := q.Send(bodies[i], ev.MerchantID); err != nil {
+		qs := b.routes[route{b.source, ev.Type}]
+		if len(qs) == 0 {
+			b.log.Debug("event matches no rule", "source", b.source, "detail_type", string(ev.Type), "event_id", ev.ID, "merchant_id", ev.MerchantID)
+			continue
+		}
+		for _, q := range qs {
+			if _, err := q.Send(bodies[i], events.GroupID(ev)); err != nil {
 				errs = append(errs, fmt.Errorf("publish %s %s: %w", ev.Type, ev.ID, err))
 			}
 		}
@@ -110,9 +160,9 @@ func (b *Bus) Publish(ctx context.Context, evs ...events.Event) error {
 
 // envelope renders ev as the body EventBridge puts on an SQS target.
 func (b *Bus) envelope(ev events.Event) (string, error) {
-	detail, err := json.Marshal(ev)
+	detail, err := events.Detail(ev)
 	if err != nil {
-		return "", fmt.Errorf("encode detail: %w", err)
+		return "", err
 	}
 	at := ev.OccurredAt
 	if at.IsZero() {

@@ -16,11 +16,14 @@ import (
 )
 
 // testTopology has two consumers of payment.failed, one of them FIFO, and one consumer of
-// shipment.delayed.
+// shipment.delayed; message.received is emitted and consumed by nobody; ticketing emits
+// ticket.opened, which refunds consumes, and (so that a source other than intake reaches
+// ticketing) shipment.delayed.
 var testTopology = []events.Function{
-	{Name: "intake", Emits: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed}},
-	{Name: "ticketing", Consumes: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed}, Queue: &standard},
-	{Name: "refunds", Consumes: []events.DetailType{events.PaymentFailed},
+	{Name: "intake", Emits: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed, events.MessageReceived}},
+	{Name: "ticketing", Consumes: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed}, Queue: &standard,
+		Emits: []events.DetailType{events.TicketOpened, events.ShipmentDelayed}},
+	{Name: "refunds", Consumes: []events.DetailType{events.PaymentFailed, events.TicketOpened},
 		Queue: &events.Queue{Batch: 10, Visibility: time.Minute, MaxReceives: 3, FIFO: true}},
 }
 
@@ -131,13 +134,65 @@ func TestBusEnvelope(t *testing.T) {
 	}
 }
 
-func TestBusFIFOGroupIsMerchant(t *testing.T) {
+// FIFO queues group as events.GroupID says, which is also what the detail carries for the
+// cloud's FIFO path.
+func TestBusFIFOGroupIsGroupID(t *testing.T) {
 	b, queues := newBus(t)
-	if err := b.Publish(t.Context(), event(t, events.PaymentFailed, "e1", "m_acme")); err != nil {
+	ev := event(t, events.PaymentFailed, "e1", "m_acme")
+	if err := b.Publish(t.Context(), ev); err != nil {
 		t.Fatal(err)
 	}
-	if got := queues["refunds"].Receive()[0].Attributes["MessageGroupId"]; got != "m_acme" {
-		t.Errorf("MessageGroupId = %q; want m_acme", got)
+	rec := queues["refunds"].Receive()[0]
+	if got, want := rec.Attributes["MessageGroupId"], events.GroupID(ev); got != want || want != "m_acme#payment#pi_e1" {
+		t.Errorf("MessageGroupId = %q; want %q (m_acme#payment#pi_e1)", got, want)
+	}
+	var env struct{ Detail map[string]any }
+	if err := json.Unmarshal([]byte(rec.Body), &env); err != nil || env.Detail[events.GroupField] != events.GroupID(ev) {
+		t.Errorf("detail %s = %v; want %q", events.GroupField, env.Detail[events.GroupField], events.GroupID(ev))
+	}
+}
+
+// Rules match (source, detail-type): the same type from another source reaches only the
+// consumers subscribed to that source.
+func TestBusRoutesBySource(t *testing.T) {
+	tests := []struct {
+		source string
+		typ    events.DetailType
+		want   []string // queues with a message
+		err    error
+	}{
+		{events.SourceIntake, events.PaymentFailed, []string{"ticketing", "refunds"}, nil},
+		{events.SourceTicketing, events.TicketOpened, []string{"refunds"}, nil},
+		{events.SourceIntake, events.MessageReceived, nil, nil}, // emitted, consumed by nobody: dropped
+		{events.SourceTicketing, events.PaymentFailed, nil, ErrNotEmitted},
+		{events.SourceIntake, events.TicketOpened, nil, ErrNotEmitted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source+"/"+string(tt.typ), func(t *testing.T) {
+			b, queues := newBus(t)
+			err := b.As(tt.source).Publish(t.Context(), event(t, tt.typ, "e1", "m_acme"))
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("As(%q).Publish(%s) error = %v; want %v", tt.source, tt.typ, err, tt.err)
+			}
+			var got []string
+			for _, name := range []string{"ticketing", "refunds"} {
+				if queues[name].Stats().Visible > 0 {
+					got = append(got, name)
+				}
+			}
+			if !slices.Equal(got, tt.want) || !slices.Equal(b.Targets(tt.source, tt.typ), tt.want) {
+				t.Errorf("As(%q).Publish(%s) reached %v, Targets = %v; want %v", tt.source, tt.typ, got, b.Targets(tt.source, tt.typ), tt.want)
+			}
+		})
+	}
+	b, queues := newBus(t)
+	if err := b.PublishAs(t.Context(), events.SourceTicketing, event(t, events.TicketOpened, "e2", "m_acme")); err != nil || queues["refunds"].Stats().Visible != 1 {
+		t.Errorf("PublishAs(ticketing, ticket.opened) = %v, refunds visible %d; want nil, 1", err, queues["refunds"].Stats().Visible)
+	}
+	var env struct{ Source string }
+	_ = json.Unmarshal([]byte(queues["refunds"].Receive()[0].Body), &env)
+	if env.Source != events.SourceTicketing {
+		t.Errorf("envelope source = %q; want %q", env.Source, events.SourceTicketing)
 	}
 }
 
@@ -149,7 +204,7 @@ func TestBusPublishRejects(t *testing.T) {
 		bad  events.Event
 		want error
 	}{
-		{"nobody consumes it", event(t, events.MessageReceived, "e2", "m_acme"), ErrNoConsumer},
+		{"the source does not emit it", event(t, events.TicketOpened, "e2", "m_acme"), ErrNotEmitted},
 		{"FIFO consumer and no merchant", event(t, events.PaymentFailed, "e2", ""), ErrNoGroup},
 		{"too large", big, ErrTooLarge},
 	}
@@ -206,9 +261,11 @@ func TestBusCatalogTopology(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewBus(events.Topology) error = %v", err)
 	}
-	for _, typ := range events.All {
-		if err := b.Publish(t.Context(), event(t, typ, "e-"+string(typ), "m_acme")); err != nil {
-			t.Errorf("Publish(%s) error = %v", typ, err)
+	for _, f := range events.Topology {
+		for _, typ := range f.Emits {
+			if err := b.PublishAs(t.Context(), f.Source(), event(t, typ, "e-"+string(typ), "m_acme")); err != nil {
+				t.Errorf("PublishAs(%s, %s) error = %v", f.Source(), typ, err)
+			}
 		}
 	}
 }
