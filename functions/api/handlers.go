@@ -120,11 +120,8 @@ func inboxQuery(r *http.Request, c auth.Claims) (ticket.Filter, string, error) {
 	if err := f.Check(); err != nil {
 		return f, "", err
 	}
-	switch {
-	case len(f.Language) > 35 || len(search) > 200 || len(f.Assignee) > 254:
+	if len(f.Language) > 35 || len(search) > 200 || len(f.Assignee) > 254 {
 		return f, "", errs.E(errs.Invalid, "language, assignee or q is too long")
-	case search != "" && f.Sort == ticket.SortPriority:
-		return f, "", errs.E(errs.Invalid, "a search is ordered by activity: sort must be updated or oldest")
 	}
 	if f.Assignee == "me" {
 		f.Assignee = c.Email

@@ -212,7 +212,8 @@ func decodePosition(p ticket.Position, ix index) (map[string]types.AttributeValu
 
 // SearchTickets finds merchantID's tickets by order number, customer email, tracking number
 // or payment id (exact, case-insensitive) that pass f's filters, most recent activity first
-// (f.Sort oldest: least recent first), a page at a time with the same budget as ListTickets.
+// (f.Sort oldest: least recent first; the index has no priority order, so SortPriority is
+// most recent first too), a page at a time with the same budget as ListTickets.
 // A merged ticket is never an answer: its survivor is, once.
 func (s *Store) SearchTickets(ctx context.Context, merchantID, q string, f ticket.Filter) (ticket.Page, error) {
 	ref := ticket.NormalizeRef(q)
