@@ -141,17 +141,6 @@ func Lookup(name string) (Function, bool) {
 	return Function{}, false
 }
 
-// Consumers returns the functions that consume t, in topology order.
-func Consumers(t DetailType) []Function {
-	var out []Function
-	for _, f := range Topology {
-		if slices.Contains(f.Consumes, t) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // Subscription is one consumer's share of one source's events: what a bus rule matches, in
 // the cloud and locally alike.
 type Subscription struct {
