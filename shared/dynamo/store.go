@@ -101,16 +101,3 @@ func isTransient(code string) bool {
 	}
 	return strings.HasSuffix(code, "InternalServerError")
 }
-
-// cancelledBy reports, for a cancelled transaction, which items' conditions failed.
-func cancelledBy(err error) []bool {
-	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		return nil
-	}
-	out := make([]bool, len(tce.CancellationReasons))
-	for i, r := range tce.CancellationReasons {
-		out[i] = aws.ToString(r.Code) == "ConditionalCheckFailed"
-	}
-	return out
-}
