@@ -47,6 +47,18 @@ func TestCursorsAreBoundAndSigned(t *testing.T) {
 	if code, next, body := get("li", "limit=2&cursor="+c); code != 200 || len(next.Tickets) == 0 || next.Tickets[0].ID == first.Tickets[0].ID {
 		t.Errorf("GET the next page (another limit) = %d %s; want 200 and the tickets after %s", code, body, first.Tickets[0].ID)
 	}
+	// A search pages too, newest activity first, and its cursor continues only that search.
+	code, s1, body := get("li", "q=anna@example.de&limit=1")
+	if code != 200 || len(s1.Tickets) != 1 || s1.Tickets[0].ID != "tk_006" || s1.NextCursor == "" {
+		t.Fatalf("GET ?q=anna@example.de&limit=1 = %d %s; want tk_006 and a next_cursor", code, body)
+	}
+	sc := url.QueryEscape(s1.NextCursor)
+	if code, s2, body := get("li", "q=anna@example.de&limit=1&cursor="+sc); code != 200 || len(s2.Tickets) != 1 || s2.Tickets[0].ID != "tk_001" || s2.NextCursor != "" {
+		t.Errorf("second search page = %d %s; want tk_001 and the end", code, body)
+	}
+	if code, _, body := get("li", "q=ben@example.fr&limit=1&cursor="+sc); code != 400 {
+		t.Errorf("a search cursor for another search = %d %s; want 400", code, body)
+	}
 	// The same key in another Server (another instance of the Lambda) takes the cursor too.
 	again, _ := ticket.NewCursors(key)
 	srv2, callers2 := contractServer(t, clock, api.Cursors(again))

@@ -353,6 +353,7 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 //	tk_003 demo: delivery problem with order 1003 (checkpoints), then refunded (payment)
 //	tk_004 demo: a customer's message, no order
 //	tk_005 acme: payment failed for order 9
+//	tk_006 demo: a message from tk_001's customer that names no order (search finds both)
 func seed(t *testing.T, store *dynamo.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -408,6 +409,9 @@ func seed(t *testing.T, store *dynamo.Store) {
 		}},
 		{"acme", "ev_6", "stripe", events.PaymentFailed, t0, events.Payment{
 			PaymentID: "pi_9", OrderID: "9", Amount: eur(100), Status: "requires_payment_method", DeclineCode: "expired_card",
+		}},
+		{"demo", "ev_7", "web", events.MessageReceived, t0.Add(3*time.Hour + 30*time.Minute), events.Message{
+			MessageID: "msg_2", Channel: "web", Customer: anna, Subject: "Another card", Text: "Can I pay with another card?",
 		}},
 	}
 	n := 0
