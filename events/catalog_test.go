@@ -102,6 +102,28 @@ func TestSources(t *testing.T) {
 	}
 }
 
+func TestPublishesAs(t *testing.T) {
+	topo := []events.Function{
+		{Name: "front", Emits: []events.DetailType{events.PaymentFailed}},
+		{Name: "desk", Emits: []events.DetailType{events.TicketOpened}, Outbox: true},
+		{Name: "api", Emits: []events.DetailType{events.MessageReplied}, Outbox: true},
+		{Name: "relay", Stream: true},
+		{Name: "quiet"},
+	}
+	want := map[string][]string{
+		"front": {"borderdesk.front"},
+		"desk":  nil, // the relay publishes for it
+		"api":   nil,
+		"relay": {"borderdesk.desk", "borderdesk.api"},
+		"quiet": nil,
+	}
+	for _, f := range topo {
+		if got := f.PublishesAs(topo); !slices.Equal(got, want[f.Name]) || (len(got) > 0) != f.PutsEvents() {
+			t.Errorf("%s.PublishesAs() = %v, PutsEvents() = %v; want %v", f.Name, got, f.PutsEvents(), want[f.Name])
+		}
+	}
+}
+
 func TestSubscriptions(t *testing.T) {
 	topo := []events.Function{
 		{Name: "front", Emits: []events.DetailType{events.PaymentFailed, events.ShipmentDelayed, events.MessageReceived}},

@@ -36,6 +36,24 @@ func (f Function) Source() string { return "borderdesk." + f.Name }
 // the relay that publishes the outbox.
 func (f Function) PutsEvents() bool { return (len(f.Emits) > 0 && !f.Outbox) || f.Stream }
 
+// PublishesAs are the sources f puts on the bus in topology: its own when it emits without
+// the outbox; for the relay, the source of every function that writes the outbox. The cloud
+// allows each function exactly these.
+func (f Function) PublishesAs(topology []Function) []string {
+	var out []string
+	if len(f.Emits) > 0 && !f.Outbox {
+		out = append(out, f.Source())
+	}
+	if f.Stream {
+		for _, w := range topology {
+			if w.Outbox && !slices.Contains(out, w.Source()) {
+				out = append(out, w.Source())
+			}
+		}
+	}
+	return out
+}
+
 // Access is a function's access to the table.
 type Access string
 

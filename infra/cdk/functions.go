@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -38,6 +39,7 @@ const (
 
 // functionDeps are what every function is wired to.
 type functionDeps struct {
+	topology []events.Function
 	buildDir string
 	table    awsdynamodb.ITable
 	bus      bus
@@ -80,9 +82,15 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 	case events.ReadOnly:
 		deps.table.GrantReadData(fn)
 	}
-	// Functions that publish through the outbox never call PutEvents; the relay does, as them.
-	if f.PutsEvents() {
-		deps.bus.GrantPutEventsTo(fn, nil)
+	// A function may put events on the bus only as the sources the topology gives it: its
+	// own, or for the relay those of the outbox's writers (which never call PutEvents). So
+	// the rules' source match cannot be spoofed by another function.
+	if sources := f.PublishesAs(deps.topology); len(sources) > 0 {
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:    jsii.Strings("events:PutEvents"),
+			Resources:  &[]*string{deps.bus.EventBusArn()},
+			Conditions: &map[string]any{"StringEquals": map[string]any{"events:source": jsii.Strings(sources...)}},
+		}))
 	}
 	awscdk.Tags_Of(scope).Add(jsii.String(functionTag), jsii.String(f.Name), nil)
 	return fn

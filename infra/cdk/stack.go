@@ -62,7 +62,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	web := newConsole(stack)
 	agents := newAuth(stack, web.url, props.AuthDomainPrefix)
 
-	deps := functionDeps{buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel, consoleOrigin: web.origin}
+	deps := functionDeps{topology: topology, buildDir: props.BuildDir, table: table, bus: bus, logLevel: logLevel, consoleOrigin: web.origin}
 	fns := make(map[string]awslambda.IFunction, len(topology))
 	subs := events.Subscriptions(topology)
 	for _, f := range topology {

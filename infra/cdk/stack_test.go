@@ -293,6 +293,9 @@ func TestGrants(t *testing.T) {
 				if got, want := has("events:PutEvents"), f.PutsEvents(); got != want {
 					t.Errorf("%s can put events = %v; want %v (emits %v, outbox %v)", f.Name, got, want, f.Emits, f.Outbox)
 				}
+				if got, want := c.tpl.putEventsSources(fns[f.Name]), f.PublishesAs(c.topology); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s may put events as sources %v; want exactly %v", f.Name, got, want)
+				}
 				if got, want := has("dynamodb:DescribeStream"), f.Stream; got != want {
 					t.Errorf("%s can read the table's stream = %v; want %v", f.Name, got, want)
 				}
@@ -1165,6 +1168,32 @@ func (tpl template) roleActions(fn string) []string {
 			}
 			for _, a := range list(dig(s, "Action")) {
 				out = append(out, fmt.Sprint(a))
+			}
+		}
+	}
+	return out
+}
+
+// putEventsSources are the events:source values fn's role may put events with: nil when it
+// may not put events, ["*"] when any source goes.
+func (tpl template) putEventsSources(fn string) []string {
+	role := getAtt(tpl.props(fn)["Role"])
+	var out []string
+	for _, r := range tpl.resources("AWS::IAM::Policy") {
+		p := r["Properties"].(map[string]any)
+		if !slices.ContainsFunc(list(p["Roles"]), func(v any) bool { return ref(v) == role }) {
+			continue
+		}
+		for _, s := range list(dig(p, "PolicyDocument", "Statement")) {
+			if dig(s, "Effect") != "Allow" || !slices.Contains(list(dig(s, "Action")), any("events:PutEvents")) {
+				continue
+			}
+			sources := list(dig(s, "Condition", "StringEquals", "events:source"))
+			if len(sources) == 0 {
+				return []string{"*"}
+			}
+			for _, v := range sources {
+				out = append(out, fmt.Sprint(v))
 			}
 		}
 	}
