@@ -416,3 +416,29 @@ func TestUnread(t *testing.T) {
 		t.Errorf("after new activity Unread = %v; want tk_002 unread", unread)
 	}
 }
+
+func TestChangeTicketWritesOnlyChanges(t *testing.T) {
+	s := inbox(t)
+	ctx := context.Background()
+	tags := []string{"vip"}
+	at := t0.Add(4 * time.Hour)
+	first, _, err := s.ChangeTicket(ctx, "demo", "tk_001", dynamo.Change{Tags: &tags, Entry: ticket.Entry{ID: "c1", Kind: ticket.EntryStatus, At: at}})
+	if err != nil || fmt.Sprint(first.Tags) != "[vip]" {
+		t.Fatalf("tagging = %v, %v", first.Tags, err)
+	}
+	again, _, err := s.ChangeTicket(ctx, "demo", "tk_001", dynamo.Change{Tags: &tags, Status: ticket.StatusOpen, Entry: ticket.Entry{ID: "c2", Kind: ticket.EntryStatus, At: at.Add(time.Minute)}})
+	if err != nil || again.Version != first.Version {
+		t.Errorf("repeating the change: version %d → %d, %v; want no write", first.Version, again.Version, err)
+	}
+	// The seeded ticket has no timeline of its own: one entry is the one change.
+	if _, entries, _ := s.GetTicket(ctx, "demo", "tk_001"); len(entries) != 1 {
+		t.Errorf("timeline = %d entries; want 1 (the one change)", len(entries))
+	}
+	// The change moved it in every view it is in, and search with it.
+	if page, _ := s.ListTickets(ctx, "demo", ticket.Filter{Limit: 1}); ticketIDs(page.Tickets) != "[tk_001]" {
+		t.Errorf("inbox after the change = %s; want tk_001 first", ticketIDs(page.Tickets))
+	}
+	if page, _ := s.SearchTickets(ctx, "demo", "5001", ticket.Filter{}); len(page.Tickets) != 1 || !page.Tickets[0].UpdatedAt.Equal(at) {
+		t.Errorf("search after the change = %+v; want tk_001 as changed", page.Tickets)
+	}
+}
