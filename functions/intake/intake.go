@@ -13,6 +13,7 @@ import (
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
@@ -86,6 +87,7 @@ type Handler struct {
 	providers map[string]Provider
 	merchants merchantCache
 	mux       *http.ServeMux
+	serve     http.Handler // mux behind the clean-path check
 }
 
 // New returns intake's HTTP handler.
@@ -102,10 +104,13 @@ func New(cfg Config) *Handler {
 	}
 	h.merchants = merchantCache{ttl: cfg.MerchantTTL, now: cfg.Now, load: cfg.Store.GetMerchant, entries: map[string]cachedMerchant{}, loading: map[string]*load{}}
 	h.routes()
+	h.serve = httpjson.Canonical(h.mux, cfg.Log)
 	return h
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// ServeHTTP serves intake's routes. An unclean path ("//webhooks/…") is a JSON 404, not
+// ServeMux's redirect: a provider would follow it, or give up on a 3xx, never fix its URL.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve.ServeHTTP(w, r) }
 
 // merchantCache keeps merchants (and so their secrets) for a short while, so an accepted
 // webhook costs two table requests, not three.

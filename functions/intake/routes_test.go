@@ -23,6 +23,8 @@ func TestUnknownRoutesAnswerJSON(t *testing.T) {
 		{"POST", "/webhooks/demo", 404, "not_found", ""},
 		{"GET", "/webhooks/demo/stripe", 405, "method_not_allowed", "POST"},
 		{"DELETE", "/inbound/demo/messages", 405, "method_not_allowed", "POST"},
+		{"POST", "//webhooks/demo/stripe", 404, "not_found", ""},
+		{"POST", "/webhooks/demo/../demo/stripe", 404, "not_found", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
