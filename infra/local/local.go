@@ -140,11 +140,20 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
 	}
 	maps.Copy(queueFns, cfg.QueueHandlers)
-	// What a handler commits to the outbox is relayed as soon as it returns.
-	for name, h := range queueFns {
-		queueFns[name] = func(ctx context.Context, ev lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
-			defer rt.relay.Wake()
-			return h(ctx, ev)
+	// What a function commits to the outbox is relayed as soon as its handler returns; the
+	// others (intake publishes itself) cost the relay nothing.
+	for _, f := range topology {
+		if !f.Outbox {
+			continue
+		}
+		if h, ok := httpFns[f.Name]; ok {
+			httpFns[f.Name] = wakeAfter(h, rt.relay)
+		}
+		if h, ok := queueFns[f.Name]; ok {
+			queueFns[f.Name] = func(ctx context.Context, ev lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
+				defer rt.relay.Wake()
+				return h(ctx, ev)
+			}
 		}
 	}
 	streamFns := map[string]bool{events.Relay: true} // driven by rt.relay
@@ -172,7 +181,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	// Unknown API paths get the API's JSON 404, not the console.
 	mux.Handle("/api/", httpFns[events.API])
 	// An unclean path ("//api/v1/tickets") is a JSON 404, not ServeMux's redirect.
-	rt.Handler = withRequestID(wakeAfter(httpjson.Canonical(mux, cfg.Log), rt.relay))
+	rt.Handler = withRequestID(httpjson.Canonical(mux, cfg.Log))
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt.cancel = cancel
