@@ -63,7 +63,7 @@ func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, err
 // Lambda retries from the first of them. An image that is not an outbox item cannot succeed
 // on retry: it is logged and skipped, and the sweep reports it while it stays in the index.
 func (h *Handler) Stream(ctx context.Context, ev lambdaevents.DynamoDBEvent) (lambdaevents.DynamoDBEventResponse, error) {
-	var recs []dynamo.OutboxRecord
+	var recs []outbox.Record
 	seq := map[string]string{} // outbox item sort key → stream sequence number
 	for _, r := range ev.Records {
 		if r.EventName != string(lambdaevents.DynamoDBOperationTypeInsert) {

@@ -17,25 +17,24 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/functions/relay"
-	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
 // store records what the relay asked of the outbox.
 type store struct {
-	pending []dynamo.OutboxRecord
+	pending []outbox.Record
 	before  []time.Time
 	deleted []string
 }
 
-func (s *store) PendingOutbox(_ context.Context, before time.Time, _ int) ([]dynamo.OutboxRecord, error) {
+func (s *store) PendingOutbox(_ context.Context, before time.Time, _ int) ([]outbox.Record, error) {
 	s.before = append(s.before, before)
 	out := s.pending
 	s.pending = nil
 	return out, nil
 }
 
-func (s *store) DeleteOutbox(_ context.Context, recs []dynamo.OutboxRecord) error {
+func (s *store) DeleteOutbox(_ context.Context, recs []outbox.Record) error {
 	for _, r := range recs {
 		s.deleted = append(s.deleted, r.SK)
 	}
@@ -121,7 +120,7 @@ func TestScheduleSweepsWhatTheStreamMissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev, _ := events.New(events.TicketOpened, "ev_old", "demo", "borderdesk", "tk_1", now, events.Ticket{TicketID: "tk_1"})
-	b, s := &bus{}, &store{pending: []dynamo.OutboxRecord{{Source: events.SourceTicketing, Event: ev, PK: "M#demo#OUTBOX", SK: "EV#ev_old"}}}
+	b, s := &bus{}, &store{pending: []outbox.Record{{Source: events.SourceTicketing, Event: ev, PK: "M#demo#OUTBOX", SK: "EV#ev_old"}}}
 	if _, err := handler(b, s).Invoke(context.Background(), payload); err != nil {
 		t.Fatalf("Invoke(schedule) error = %v", err)
 	}
@@ -132,7 +131,7 @@ func TestScheduleSweepsWhatTheStreamMissed(t *testing.T) {
 		t.Errorf("sweep published %v; want ev_old as ticketing", b.published)
 	}
 	b.down = events.SourceTicketing
-	s.pending = []dynamo.OutboxRecord{{Source: events.SourceTicketing, Event: ev, PK: "M#demo#OUTBOX", SK: "EV#ev_old"}}
+	s.pending = []outbox.Record{{Source: events.SourceTicketing, Event: ev, PK: "M#demo#OUTBOX", SK: "EV#ev_old"}}
 	if _, err := handler(b, s).Invoke(context.Background(), payload); err == nil {
 		t.Errorf("Invoke(schedule) with the bus down = nil; want an error, so the error alarm fires")
 	}

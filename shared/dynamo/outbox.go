@@ -9,6 +9,7 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
 // The transactional outbox: the events a state change implies are written as outbox items in
@@ -29,13 +30,8 @@ const OutboxKind = "outbox"
 
 func outboxPK(merchantID string) string { return tenant(merchantID) + "#OUTBOX" }
 
-// OutboxRecord is one event waiting in the outbox.
-type OutboxRecord struct {
-	Source string // the EventBridge source of the function that wrote it
-	Event  events.Event
-	// PK and SK are the item's key, for deleting it once relayed.
-	PK, SK string
-}
+// The relay's port, implemented here.
+var _ outbox.Store = (*Store)(nil)
 
 // outboxWrite is the write that puts ev in the outbox, as published by source at at. Events
 // carry stable ids, so writing one twice (a retried transaction) or relaying it twice (a
@@ -58,13 +54,13 @@ func (s *Store) outboxWrite(source string, ev events.Event, at time.Time) (types
 
 // DecodeOutbox reads an outbox item (from the table or a stream image converted to SDK
 // attribute values).
-func DecodeOutbox(item map[string]types.AttributeValue) (OutboxRecord, error) {
+func DecodeOutbox(item map[string]types.AttributeValue) (outbox.Record, error) {
 	if getS(item, "kind") != OutboxKind {
-		return OutboxRecord{}, errs.E(errs.Invalid, "item %s/%s is not an outbox item", getS(item, "pk"), getS(item, "sk"))
+		return outbox.Record{}, errs.E(errs.Invalid, "item %s/%s is not an outbox item", getS(item, "pk"), getS(item, "sk"))
 	}
 	var ev events.Event
 	if err := json.Unmarshal([]byte(getS(item, "doc")), &ev); err != nil {
-		return OutboxRecord{}, errs.Wrap(errs.Invalid, err, "decode outbox item %s", getS(item, "sk"))
+		return outbox.Record{}, errs.Wrap(errs.Invalid, err, "decode outbox item %s", getS(item, "sk"))
 	}
-	return OutboxRecord{Source: getS(item, "source"), Event: ev, PK: getS(item, "pk"), SK: getS(item, "sk")}, nil
+	return outbox.Record{Source: getS(item, "source"), Event: ev, PK: getS(item, "pk"), SK: getS(item, "sk")}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
 // The relay's side of the outbox (shared/outbox): find what waits, oldest first, and delete
@@ -26,7 +27,7 @@ const deleteAttempts = 4
 // before is zero), oldest first, from the sparse outbox index — never a Scan. An item that
 // does not decode is a bug: it is skipped, and named in an errs.Invalid error returned along
 // with the records that did decode, so one bad item neither blocks the rest nor goes unseen.
-func (s *Store) PendingOutbox(ctx context.Context, before time.Time, limit int) ([]OutboxRecord, error) {
+func (s *Store) PendingOutbox(ctx context.Context, before time.Time, limit int) ([]outbox.Record, error) {
 	if limit < 1 {
 		return nil, nil
 	}
@@ -41,7 +42,7 @@ func (s *Store) PendingOutbox(ctx context.Context, before time.Time, limit int) 
 		in.KeyConditionExpression = aws.String("obpk = :pk AND obsk < :before")
 		in.ExpressionAttributeValues[":before"] = str(sortTime(before))
 	}
-	var out []OutboxRecord
+	var out []outbox.Record
 	var bad []error
 	for read := 0; read < limit; {
 		in.Limit = aws.Int32(int32(limit - read))
@@ -71,7 +72,7 @@ func (s *Store) PendingOutbox(ctx context.Context, before time.Time, limit int) 
 
 // DeleteOutbox deletes the outbox items of recs, once relayed. Deleting an item already gone
 // is not an error: two relays may have published the same record.
-func (s *Store) DeleteOutbox(ctx context.Context, recs []OutboxRecord) error {
+func (s *Store) DeleteOutbox(ctx context.Context, recs []outbox.Record) error {
 	for len(recs) > 0 {
 		n := min(len(recs), maxBatchWrite)
 		reqs := make([]types.WriteRequest, 0, n)

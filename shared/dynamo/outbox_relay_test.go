@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
-	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
 func TestPendingAndDeleteOutbox(t *testing.T) {
@@ -25,7 +25,7 @@ func TestPendingAndDeleteOutbox(t *testing.T) {
 	for i := range 30 {
 		want = append(want, fmt.Sprintf("ev_%02d", i))
 	}
-	ids := func(recs []dynamo.OutboxRecord) []string {
+	ids := func(recs []outbox.Record) []string {
 		var out []string
 		for _, r := range recs {
 			out = append(out, r.Event.ID)

@@ -1,5 +1,5 @@
 // Package outbox relays the transactional outbox to the bus: the events a state change
-// implies were committed with it as outbox items (shared/dynamo), and the relay publishes
+// implies were committed with it as outbox items (shared/dynamo implements it), and the relay publishes
 // each as the function that wrote it, then deletes it. A publish that fails leaves the item
 // for the next try; events keep their ids, so what is published twice (a relay that crashed
 // between publish and delete, the stream and a sweep racing) is absorbed by idempotent
@@ -15,22 +15,27 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
-	"github.com/borderdesk/borderdesk/shared/dynamo"
 )
+
+// Record is one event waiting in the outbox.
+type Record struct {
+	Source string // the EventBridge source of the function that wrote it
+	Event  events.Event
+	// PK and SK are the outbox item's key, for deleting it once relayed.
+	PK, SK string
+}
 
 // Publisher puts events on the bus as source (the EventBridge publisher and the local bus).
 type Publisher interface {
 	PublishAs(ctx context.Context, source string, evs ...events.Event) error
 }
 
-// Store finds and removes outbox items (shared/dynamo). PendingOutbox may return records
+// Store finds and removes outbox items (shared/dynamo implements it). PendingOutbox may return records
 // together with an error about items it could not read.
 type Store interface {
-	PendingOutbox(ctx context.Context, before time.Time, limit int) ([]dynamo.OutboxRecord, error)
-	DeleteOutbox(ctx context.Context, recs []dynamo.OutboxRecord) error
+	PendingOutbox(ctx context.Context, before time.Time, limit int) ([]Record, error)
+	DeleteOutbox(ctx context.Context, recs []Record) error
 }
-
-var _ Store = (*dynamo.Store)(nil)
 
 // ErrRead: the sweep could not read the outbox (the table failed, or items do not decode).
 var ErrRead = errors.New("read outbox")
@@ -64,8 +69,8 @@ func New(bus Publisher, store Store, log *slog.Logger) *Relay {
 // Relay publishes recs, in order, each as its own source, and deletes the ones published. It
 // returns the records that were not published (they stay in the outbox), and an error when
 // any record failed or the deletes did. Consecutive records of one source go in one call.
-func (r *Relay) Relay(ctx context.Context, recs []dynamo.OutboxRecord) (failed []dynamo.OutboxRecord, err error) {
-	var published []dynamo.OutboxRecord
+func (r *Relay) Relay(ctx context.Context, recs []Record) (failed []Record, err error) {
+	var published []Record
 	var errs []error
 	for start := 0; start < len(recs); {
 		end := start + 1
@@ -94,7 +99,7 @@ func (r *Relay) Relay(ctx context.Context, recs []dynamo.OutboxRecord) (failed [
 
 // publish puts run (records of one source) on the bus in one call. When that fails, each
 // record is tried alone, so one bad event does not hold back the others.
-func (r *Relay) publish(ctx context.Context, run []dynamo.OutboxRecord) (ok, failed []dynamo.OutboxRecord, err error) {
+func (r *Relay) publish(ctx context.Context, run []Record) (ok, failed []Record, err error) {
 	source := run[0].Source
 	evs := make([]events.Event, len(run))
 	for i, rec := range run {
@@ -107,7 +112,7 @@ func (r *Relay) publish(ctx context.Context, run []dynamo.OutboxRecord) (ok, fai
 	if len(run) > 1 {
 		var errs []error
 		for _, rec := range run {
-			o, f, err := r.publish(ctx, []dynamo.OutboxRecord{rec})
+			o, f, err := r.publish(ctx, []Record{rec})
 			ok, failed = append(ok, o...), append(failed, f...)
 			if err != nil {
 				errs = append(errs, err)

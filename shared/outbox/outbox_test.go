@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
-	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
@@ -19,17 +18,17 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 // store is an outbox in memory, oldest first; written holds each record's write time.
 type store struct {
 	mu        sync.Mutex
-	recs      []dynamo.OutboxRecord
+	recs      []outbox.Record
 	written   map[string]time.Time
 	deleteErr error
 	queries   int
 }
 
-func (s *store) PendingOutbox(_ context.Context, before time.Time, limit int) ([]dynamo.OutboxRecord, error) {
+func (s *store) PendingOutbox(_ context.Context, before time.Time, limit int) ([]outbox.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.queries++
-	var out []dynamo.OutboxRecord
+	var out []outbox.Record
 	for _, r := range s.recs {
 		if len(out) < limit && (before.IsZero() || s.written[r.SK].Before(before)) {
 			out = append(out, r)
@@ -38,14 +37,14 @@ func (s *store) PendingOutbox(_ context.Context, before time.Time, limit int) ([
 	return out, nil
 }
 
-func (s *store) DeleteOutbox(_ context.Context, recs []dynamo.OutboxRecord) error {
+func (s *store) DeleteOutbox(_ context.Context, recs []outbox.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.deleteErr != nil {
 		return s.deleteErr
 	}
-	s.recs = slices.DeleteFunc(s.recs, func(r dynamo.OutboxRecord) bool {
-		return slices.ContainsFunc(recs, func(d dynamo.OutboxRecord) bool { return d.SK == r.SK })
+	s.recs = slices.DeleteFunc(s.recs, func(r outbox.Record) bool {
+		return slices.ContainsFunc(recs, func(d outbox.Record) bool { return d.SK == r.SK })
 	})
 	return nil
 }
@@ -65,7 +64,7 @@ func newStore(n int, source func(i int) string) *store {
 	for i := range n {
 		id := fmt.Sprintf("ev_%03d", i)
 		ev, _ := events.New(events.TicketOpened, id, "demo", "borderdesk", id, t0, events.Ticket{TicketID: "tk"})
-		rec := dynamo.OutboxRecord{Source: source(i), Event: ev, PK: "M#demo#OUTBOX", SK: "EV#" + id}
+		rec := outbox.Record{Source: source(i), Event: ev, PK: "M#demo#OUTBOX", SK: "EV#" + id}
 		s.recs = append(s.recs, rec)
 		s.written[rec.SK] = t0.Add(time.Duration(i) * time.Second)
 	}
