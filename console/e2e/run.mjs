@@ -243,6 +243,23 @@ async function main() {
       await shot("03-filter-payment-failed");
     });
 
+    await check("the new category payment is a filter the API takes", async () => {
+      const res = await fetch(`${base}/api/v1/tickets?status=open&category=payment`, { headers: { Authorization: `Bearer ${token}` } });
+      assert(res.status === 200, `API answers category=payment with ${res.status}`);
+      const want = (await res.json()).tickets.length;
+      await page.getByTestId("filter-category").selectOption("payment");
+      if (want === 0) {
+        await page.locator('[data-testid="state-empty"], [data-testid="state-more"]').first().waitFor();
+      } else {
+        await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ticket-row"] .category-payment').length === n, want);
+      }
+      assert((await page.getByTestId("state-error").count()) === 0, "the inbox shows an error for category payment");
+      await page.getByTestId("filter-category").selectOption("payment_failed");
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('[data-testid="ticket-row"]')].every((r) => r.querySelector(".category-payment_failed")),
+      );
+    });
+
     await check("opening a ticket shows the thread and the context panel", async () => {
       await rows.filter({ hasText: `order ${expect.eurOrder}` }).click();
       await page.getByTestId("ticket-view").waitFor();
@@ -457,6 +474,40 @@ async function main() {
       } finally {
         await page.unroute(route);
       }
+    });
+
+    await check("a closed ticket is final: a reopen is a 409 the ticket says, and none is offered", async () => {
+      // A ticket no other check uses: not the EUR or JPY payment, the UPS parcel or the chargeback.
+      const open = (await api("/api/v1/tickets?status=open&limit=100")).tickets;
+      const pick = open.find((t) => ["shipping_delay", "refund", "shipment"].includes(t.category));
+      assert(pick, `no open shipping-delay, refund or shipment ticket among ${open.map((t) => t.category)}`);
+      const patch = (status) =>
+        fetch(`${base}/api/v1/tickets/${encodeURIComponent(pick.id)}`, {
+          method: "PATCH",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ status }),
+        });
+      await page.goto(`${base}/tickets/${encodeURIComponent(pick.id)}`);
+      await page.locator('[data-testid="status-open"][aria-pressed="true"]').waitFor();
+      // Someone closes it meanwhile; this agent, still seeing it open, solves it.
+      const closed = await patch("closed");
+      assert(closed.status === 200, `closing answered ${closed.status}`);
+      await page.getByTestId("status-solved").click();
+      await page.getByTestId("status-error").getByText("a closed ticket is final").waitFor();
+      await page.locator('[data-testid="status-closed"][aria-pressed="true"]').waitFor();
+      await shot("10b-closed-conflict");
+      // Opened afresh, a closed ticket offers no other status and says why.
+      await page.reload();
+      await page.getByTestId("closed-hint").waitFor();
+      for (const s of ["open", "pending", "solved"]) {
+        assert(await page.getByTestId(`status-${s}`).isDisabled(), `status-${s} is offered on a closed ticket`);
+      }
+      const again = await patch("open");
+      const body = await again.json();
+      assert(again.status === 409 && body.error === "conflict", `reopening answered ${again.status} ${JSON.stringify(body)}`);
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(pick.id)}`);
+      assert(d.status === "closed", `API says status ${d.status}; want closed`);
+      await shot("10c-closed-final");
     });
 
     await check("switching the UI to Chinese", async () => {

@@ -63,12 +63,14 @@ describe("ApiClient", () => {
     expect(fetchFn.mock.calls[1][1]?.body).toBe('{"status":"solved"}');
   });
 
-  it("sends search, assignee, language and sort; a search takes no cursor", async () => {
+  it("sends search, assignee, language and sort; a search pages with its cursor", async () => {
     const { api, fetchFn } = client(async () => jsonResponse(200, { tickets: [] }));
     await api.listTickets({ status: "open", assignee: "me", language: "zh-CN", sort: "priority" }, "c1", 25);
     expect(fetchFn.mock.calls[0][0]).toBe("http://api.test/api/v1/tickets?status=open&assignee=me&language=zh-CN&sort=priority&limit=25&cursor=c1");
     await api.listTickets({ status: "open", q: " #10482 " }, "c1", 25);
-    expect(fetchFn.mock.calls[1][0]).toBe("http://api.test/api/v1/tickets?q=%2310482&status=open&limit=25");
+    expect(fetchFn.mock.calls[1][0]).toBe("http://api.test/api/v1/tickets?q=%2310482&status=open&limit=25&cursor=c1");
+    await api.listTickets({ status: "open", q: "#10482" }, undefined, 25);
+    expect(fetchFn.mock.calls[2][0]).toBe("http://api.test/api/v1/tickets?q=%2310482&status=open&limit=25");
   });
 
   it("assigns, tags and lists agents", async () => {

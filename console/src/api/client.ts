@@ -38,7 +38,11 @@ export class ApiClient {
     return this.call<AgentList>("GET", "/agents", undefined, signal);
   }
 
-  /** listTickets reads one page of the inbox. A search (f.q) is one page: it takes no cursor. */
+  /**
+   * listTickets reads one page of the inbox or of a search (f.q). cursor must be the
+   * next_cursor of a page of this very filter (q, filters and sort): the API signs cursors for
+   * their query and answers another query's with a 400.
+   */
   listTickets(f: TicketFilter, cursor?: string, limit?: number, signal?: AbortSignal) {
     const q = new URLSearchParams();
     const search = f.q?.trim();
@@ -50,7 +54,7 @@ export class ApiClient {
     if (f.language) q.set("language", f.language);
     if (f.sort) q.set("sort", f.sort);
     if (limit) q.set("limit", String(limit));
-    if (cursor && !search) q.set("cursor", cursor);
+    if (cursor) q.set("cursor", cursor);
     const qs = q.toString();
     return this.call<TicketList>("GET", "/tickets" + (qs ? "?" + qs : ""), undefined, signal);
   }

@@ -4,6 +4,7 @@ export type TicketStatus = "open" | "pending" | "solved" | "closed";
 export type Priority = "low" | "normal" | "high" | "urgent";
 export type Category =
   | "payment_failed"
+  | "payment"
   | "chargeback"
   | "refund"
   | "shipping_exception"
@@ -15,6 +16,7 @@ export const statuses: TicketStatus[] = ["open", "pending", "solved", "closed"];
 export const priorities: Priority[] = ["urgent", "high", "normal", "low"];
 export const categories: Category[] = [
   "payment_failed",
+  "payment",
   "chargeback",
   "refund",
   "shipping_exception",
@@ -144,7 +146,7 @@ export interface EntryView {
    * The facts behind an event or status line, all strings. Events: amount (minor units),
    * currency, decline_code, failure_message, dispute_reason, dispute_status, evidence_due_by,
    * refund_status, carrier, tracking_number, shipment_status, sub_status_message,
-   * expected_delivery, last_scan. Status lines: status, assignee ("" unassigned), tags
+   * expected_delivery, last_scan; ticket.merged: ticket_id (the ticket folded in). Status lines: status, assignee ("" unassigned), tags
    * (comma-separated). Any subset.
    */
   params?: Record<string, string>;
@@ -180,7 +182,7 @@ export interface TicketFilter {
   language?: string;
   /** "" is the API's default, updated. */
   sort?: Sort | "";
-  /** Order number, customer email, tracking number or payment id: one page, no cursor. */
+  /** Order number, customer email, tracking number or payment id; pages like the inbox. */
   q?: string;
 }
 

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import type { TicketFilter, TicketList } from "../api/types";
 import { I18nProvider } from "../i18n";
+import { ApiError } from "../api/errors";
 import { ticket } from "../test/fixtures";
-import { Inbox, nextIndex } from "./Inbox";
+import { Inbox, maxReadsPerLoad, nextIndex } from "./Inbox";
 
 type ListFn = (f: TicketFilter, cursor?: string, limit?: number) => Promise<TicketList>;
 
@@ -114,16 +115,16 @@ describe("Inbox loading, filters and refresh", () => {
   });
 
   it("sends the filters and pages with Load more", async () => {
-    const { api } = setup({}, async (_f, cursor) =>
+    const { api } = setup({ pageSize: 2 }, async (_f, cursor) =>
       cursor ? { tickets: [ticket("c")] } : { tickets: [ticket("a"), ticket("b")], next_cursor: "p2" },
     );
     await screen.findAllByTestId("ticket-row");
     fireEvent.change(screen.getByTestId("filter-category"), { target: { value: "chargeback" } });
     const want = { status: "open", category: "chargeback", priority: "", assignee: "", language: "", sort: "", q: "" };
-    await waitFor(() => expect(api.listTickets).toHaveBeenLastCalledWith(want, undefined, 25));
+    await waitFor(() => expect(api.listTickets).toHaveBeenLastCalledWith(want, undefined, 2));
     fireEvent.click(await screen.findByTestId("load-more"));
     await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(3));
-    expect(api.listTickets).toHaveBeenLastCalledWith(want, "p2", 25);
+    expect(api.listTickets).toHaveBeenLastCalledWith(want, "p2", 2);
     expect(screen.queryByTestId("load-more")).toBeNull();
   });
 
@@ -147,21 +148,21 @@ describe("Inbox loading, filters and refresh", () => {
 
 describe("Inbox search, filters, unread and local time", () => {
   it("searches with q, shows only the answer, and the clear button restores the paged list", async () => {
-    const { api } = setup({}, async (f) =>
+    const { api } = setup({ pageSize: 2 }, async (f) =>
       f.q ? { tickets: [ticket("hit", { order_id: "10482", subject_ref: { kind: "order", value: "10482" } })] } : { tickets: [ticket("a"), ticket("b")], next_cursor: "p2" },
     );
     await screen.findAllByTestId("ticket-row");
     fireEvent.input(screen.getByTestId("search"), { target: { value: " #10482 " } });
     fireEvent.click(screen.getByTestId("search-submit"));
     await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(1));
-    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "#10482", status: "open" }), undefined, 25);
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "#10482", status: "open" }), undefined, 2);
     expect(screen.getByText("Payment failed for order 10482")).toBeTruthy();
     expect(screen.getByTestId("search-note").textContent).toContain("#10482");
     expect(screen.queryByTestId("load-more")).toBeNull();
 
     fireEvent.click(screen.getByTestId("search-clear"));
     await waitFor(() => expect(screen.getAllByTestId("ticket-row")).toHaveLength(2));
-    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "" }), undefined, 25);
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "" }), undefined, 2);
     expect((screen.getByTestId("search") as HTMLInputElement).value).toBe("");
     expect(screen.getByTestId("load-more")).toBeTruthy();
   });
@@ -283,5 +284,147 @@ describe("Inbox customer local time", () => {
     const times = screen.getAllByTestId("local-time");
     expect(times).toHaveLength(1); // no zone for Antarctica: no time rather than a wrong one
     expect(times[0].textContent!.replace(/[\u00a0\u202f]/g, " ")).toBe(` · ${want}`);
+  });
+});
+
+/**
+ * signedApi answers like the API: pages of `per` tickets out of `total` per query, and a
+ * next_cursor that names its query, so a cursor sent with another query is a 400 (as the
+ * API's signed cursors are).
+ */
+function signedApi(total: (f: TicketFilter) => number, per = 2) {
+  const key = (f: TicketFilter) => JSON.stringify([f.q ?? "", f.status, f.category, f.priority, f.assignee, f.language, f.sort]);
+  return async (f: TicketFilter, cursor?: string): Promise<TicketList> => {
+    let from = 0;
+    if (cursor) {
+      const [k, at] = JSON.parse(cursor) as [string, number];
+      if (k !== key(f)) throw new ApiError(400, "invalid", "cursor is not for this query");
+      from = at;
+    }
+    const n = total(f);
+    const ids = Array.from({ length: Math.max(0, Math.min(per, n - from)) }, (_, i) => `${f.q ? "s" : "t"}${from + i}`);
+    return { tickets: ids.map((id) => ticket(id)), ...(from + per < n ? { next_cursor: JSON.stringify([key(f), from + per]) } : {}) };
+  };
+}
+
+const rowIDs = () => screen.queryAllByTestId("ticket-row").map((r) => r.getAttribute("data-id"));
+
+describe("Inbox paging", () => {
+  it("a search's Load more continues the search with its cursor, to its end", async () => {
+    const { api } = setup({ pageSize: 2 }, signedApi((f) => (f.q ? 5 : 3)));
+    await waitFor(() => expect(rowIDs()).toEqual(["t0", "t1"]));
+    fireEvent.input(screen.getByTestId("search"), { target: { value: "anna@example.de" } });
+    fireEvent.click(screen.getByTestId("search-submit"));
+    await waitFor(() => expect(rowIDs()).toEqual(["s0", "s1"]));
+    fireEvent.click(screen.getByTestId("load-more"));
+    await waitFor(() => expect(rowIDs()).toEqual(["s0", "s1", "s2", "s3"]));
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.objectContaining({ q: "anna@example.de" }), expect.stringContaining("anna@example.de"), 2);
+    fireEvent.click(screen.getByTestId("load-more"));
+    await waitFor(() => expect(rowIDs()).toEqual(["s0", "s1", "s2", "s3", "s4"]));
+    expect(screen.queryByTestId("load-more")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("starts over when q, a filter or the sort changes, and never sends a cursor with another query", async () => {
+    const { api } = setup({ pageSize: 2 }, signedApi(() => 4));
+    await waitFor(() => expect(rowIDs()).toEqual(["t0", "t1"]));
+    const changes: [string, () => void][] = [
+      ["search", () => {
+        fireEvent.input(screen.getByTestId("search"), { target: { value: "#10482" } });
+        fireEvent.click(screen.getByTestId("search-submit"));
+      }],
+      ["category", () => fireEvent.change(screen.getByTestId("filter-category"), { target: { value: "payment" } })],
+      ["sort", () => fireEvent.change(screen.getByTestId("sort"), { target: { value: "oldest" } })],
+      ["clear", () => fireEvent.click(screen.getByTestId("search-clear"))],
+    ];
+    for (const [what, change] of changes) {
+      fireEvent.click(screen.getByTestId("load-more")); // a cursor in hand for the old query
+      await waitFor(() => expect(rowIDs()).toHaveLength(4));
+      const before = api.listTickets.mock.calls.length;
+      change();
+      await waitFor(() => expect(rowIDs(), what).toHaveLength(2));
+      expect(api.listTickets.mock.calls.slice(before).map((c) => c[1]), what).toEqual([undefined]);
+    }
+    // The fake refuses another query's cursor: none was sent, so nothing failed.
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("lists category payment among the filters, in both languages", async () => {
+    setup();
+    await screen.findAllByTestId("ticket-row");
+    const option = screen.getByTestId("filter-category").querySelector('option[value="payment"]');
+    expect(option?.textContent).toBe("Payment");
+  });
+
+  it("follows short and empty pages while next_cursor is set, up to a full page", async () => {
+    const pages: Record<string, TicketList> = {
+      "": { tickets: [], next_cursor: "c1" },
+      c1: { tickets: [ticket("a")], next_cursor: "c2" },
+      c2: { tickets: [ticket("b"), ticket("c")], next_cursor: "c3" },
+      c3: { tickets: [ticket("d")] },
+    };
+    const { api } = setup({ pageSize: 3 }, async (_f, cursor) => pages[cursor ?? ""]);
+    await waitFor(() => expect(rowIDs()).toEqual(["a", "b", "c"]));
+    expect(api.listTickets.mock.calls.map((c) => [c[1], c[2]])).toEqual([
+      [undefined, 3],
+      ["c1", 3],
+      ["c2", 2],
+    ]);
+    fireEvent.click(screen.getByTestId("load-more")); // c3 is still to read: a short page is not the end
+    await waitFor(() => expect(rowIDs()).toEqual(["a", "b", "c", "d"]));
+    expect(screen.queryByTestId("load-more")).toBeNull();
+  });
+
+  it("stops after a few empty pages and says more may match, not that there are none", async () => {
+    let found = false;
+    const { api } = setup({ pageSize: 3 }, async (_f, cursor) => {
+      const n = Number(cursor ?? 0) + 1;
+      if (found && cursor) return { tickets: [ticket("late")] };
+      return { tickets: [], next_cursor: String(n) };
+    });
+    const more = await screen.findByTestId("state-more");
+    expect(more.textContent).toContain("Nothing found yet.");
+    expect(screen.queryByTestId("state-empty")).toBeNull();
+    expect(api.listTickets).toHaveBeenCalledTimes(maxReadsPerLoad);
+
+    fireEvent.click(screen.getByTestId("load-more"));
+    await waitFor(() => expect(api.listTickets).toHaveBeenCalledTimes(2 * maxReadsPerLoad));
+    expect(api.listTickets).toHaveBeenLastCalledWith(expect.anything(), String(2 * maxReadsPerLoad - 1), 3);
+    await screen.findByTestId("state-more");
+
+    found = true;
+    fireEvent.click(screen.getByTestId("load-more"));
+    await waitFor(() => expect(rowIDs()).toEqual(["late"]));
+    expect(screen.queryByTestId("state-more")).toBeNull();
+    expect(screen.queryByTestId("load-more")).toBeNull();
+  });
+
+  it("says there are no tickets when an empty page has no cursor", async () => {
+    setup({}, async () => ({ tickets: [] }));
+    await screen.findByTestId("state-empty");
+    expect(screen.queryByTestId("state-more")).toBeNull();
+  });
+
+  it("a live refresh re-reads in a bounded number of requests", async () => {
+    const rounds: number[] = [];
+    setup({ refreshMs: 20, pageSize: 3 }, async (_f, cursor) => {
+      if (!cursor) rounds.push(0);
+      rounds[rounds.length - 1]++;
+      return { tickets: [], next_cursor: String(Number(cursor ?? 0) + 1) };
+    });
+    await screen.findByTestId("state-more");
+    await waitFor(() => expect(rounds.length).toBeGreaterThanOrEqual(4), { timeout: 2000 });
+    expect(rounds.slice(0, -1).every((n) => n === maxReadsPerLoad)).toBe(true);
+  });
+
+  it("says so in Chinese", async () => {
+    render(
+      <I18nProvider initial="zh-CN">
+        <Inbox api={fakeApi(async () => ({ tickets: [], next_cursor: "c" }))} onOpen={() => {}} refreshMs={0} />
+      </I18nProvider>,
+    );
+    expect((await screen.findByTestId("state-more")).textContent).toContain("暂未找到。");
+    expect(screen.getByTestId("load-more").textContent).toBe("继续查找");
+    expect(screen.getByTestId("filter-category").querySelector('option[value="payment"]')?.textContent).toBe("支付");
   });
 });

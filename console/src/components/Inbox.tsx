@@ -35,6 +35,42 @@ export interface InboxProps {
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "error"; error: unknown };
 
+/**
+ * Next is where the list goes on: the API's next_cursor with the very filter its page was read
+ * with. A cursor is signed for its query, so it is only ever sent with that filter.
+ */
+type Next = { cursor: string; filter: TicketFilter } | undefined;
+
+/**
+ * The most requests one load (the first page, "Load more", a refresh) makes on its own. Each
+ * request has a read budget, and a rare filter can spend it and answer a short or empty page
+ * with a cursor: the inbox follows on a few times to fill the page, then stops and lets the
+ * agent ask for more, rather than walking the whole table from a browser (again on every
+ * live refresh).
+ */
+export const maxReadsPerLoad = 4;
+/** A refresh re-reads what was loaded, in at most this many requests. */
+const maxReadsPerRefresh = 20;
+
+interface Pages {
+  tickets: TicketSummary[];
+  next?: string;
+  reads: number;
+}
+
+/** readPages follows next_cursor from cursor until it has want tickets, the end, or maxReads requests. */
+async function readPages(api: ApiClient, f: TicketFilter, cursor: string | undefined, want: number, maxReads: number): Promise<Pages> {
+  let tickets: TicketSummary[] = [];
+  let reads = 0;
+  do {
+    const page = await api.listTickets(f, cursor, Math.min(100, want - tickets.length));
+    reads++;
+    tickets = tickets.concat(page.tickets ?? []);
+    cursor = page.next_cursor || undefined;
+  } while (cursor && tickets.length < want && reads < maxReads);
+  return { tickets, next: cursor, reads };
+}
+
 export const defaultFilter: TicketFilter = { status: "open", category: "", priority: "", assignee: "", language: "", sort: "", q: "" };
 
 function uniqueByID(list: TicketSummary[]): TicketSummary[] {
@@ -60,7 +96,7 @@ export function Inbox(props: InboxProps) {
   // ticket has newer activity, whatever a refresh that was already under way says.
   const [seen, setSeen] = useState<Record<string, string>>({});
   const [tickets, setTickets] = useState<TicketSummary[]>([]);
-  const [next, setNext] = useState<string | undefined>();
+  const [next, setNext] = useState<Next>();
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [moreBusy, setMoreBusy] = useState(false);
   const [moreError, setMoreError] = useState<unknown>(null);
@@ -72,6 +108,8 @@ export function Inbox(props: InboxProps) {
   // are dropped: gen counts filter changes, version counts list changes.
   const gen = useRef(0);
   const version = useRef(0);
+  // The requests it took to load the rows shown, so a refresh can re-read as far.
+  const reads = useRef(0);
   const live = useRef({ tickets, next, load, moreBusy, selected, filter });
   live.current = { tickets, next, load, moreBusy, selected, filter };
 
@@ -80,13 +118,15 @@ export function Inbox(props: InboxProps) {
       const g = ++gen.current;
       version.current++;
       setLoad({ state: "loading" });
+      setNext(undefined);
       setMoreBusy(false);
       setMoreError(null);
       try {
-        const page = await api.listTickets(f, undefined, pageSize);
+        const got = await readPages(api, f, undefined, pageSize, maxReadsPerLoad);
         if (g !== gen.current) return;
-        setTickets(page.tickets);
-        setNext(page.next_cursor);
+        reads.current = got.reads;
+        setTickets(uniqueByID(got.tickets));
+        setNext(got.next ? { cursor: got.next, filter: f } : undefined);
         setLoad({ state: "ready" });
         setRefreshFailed(false);
       } catch (e) {
@@ -101,16 +141,19 @@ export function Inbox(props: InboxProps) {
   }, [filter, loadFirst]);
 
   async function loadMore() {
+    const from = live.current.next;
+    if (!from || live.current.moreBusy) return;
     const g = gen.current;
     version.current++;
     setMoreBusy(true);
     setMoreError(null);
     try {
-      const page = await api.listTickets(filter, next, pageSize);
+      const got = await readPages(api, from.filter, from.cursor, pageSize, maxReadsPerLoad);
       if (g !== gen.current) return;
       version.current++;
-      setTickets((prev) => uniqueByID([...prev, ...page.tickets]));
-      setNext(page.next_cursor);
+      reads.current += got.reads;
+      setTickets((prev) => uniqueByID([...prev, ...got.tickets]));
+      setNext(got.next ? { cursor: got.next, filter: from.filter } : undefined);
     } catch (e) {
       if (g === gen.current) setMoreError(e);
     } finally {
@@ -127,17 +170,13 @@ export function Inbox(props: InboxProps) {
     const g = gen.current;
     const v = version.current;
     const want = Math.max(pageSize, cur.tickets.length);
+    const f = cur.filter;
     try {
-      let got: TicketSummary[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.listTickets(cur.filter, cursor, Math.min(100, want - got.length));
-        got = got.concat(page.tickets);
-        cursor = page.next_cursor;
-      } while (cursor && got.length < want);
+      const got = await readPages(api, f, undefined, want, Math.min(maxReadsPerRefresh, Math.max(maxReadsPerLoad, reads.current)));
       if (g !== gen.current || v !== version.current) return;
-      setTickets(uniqueByID(got));
-      setNext(cursor);
+      reads.current = got.reads;
+      setTickets(uniqueByID(got.tickets));
+      setNext(got.next ? { cursor: got.next, filter: f } : undefined);
       setRefreshFailed(false);
     } catch {
       if (g === gen.current) setRefreshFailed(true);
@@ -226,6 +265,16 @@ export function Inbox(props: InboxProps) {
   } else if (load.state === "error") {
     body = (
       <StateMessage kind="error" title={t("inbox.error", { message: errorText(load.error, t) })} onRetry={() => loadFirst(filter)} />
+    );
+  } else if (tickets.length === 0 && next) {
+    // A short read, not the end: the API stopped at its read budget and more may match.
+    body = (
+      <StateMessage kind="more" title={t("inbox.stillLooking")} hint={t("inbox.stillLookingHint")}>
+        {moreError != null && <p class="error-text" role="alert">{t("inbox.error", { message: errorText(moreError, t) })}</p>}
+        <button type="button" class="btn" data-testid="load-more" disabled={moreBusy} onClick={loadMore}>
+          {moreBusy ? t("inbox.loadingMore") : t("inbox.keepLooking")}
+        </button>
+      </StateMessage>
     );
   } else if (tickets.length === 0 && filter.q) {
     body = <StateMessage kind="empty" title={t("inbox.noMatch", { q: filter.q })} hint={t("inbox.noMatchHint")} />;

@@ -1,5 +1,5 @@
-import { cleanup, render, screen } from "@testing-library/preact";
-import { describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
+import { describe, expect, it, vi } from "vitest";
 import type { EntryView } from "../api/types";
 import { I18nProvider, type Locale } from "../i18n";
 import { Thread } from "./Thread";
@@ -31,6 +31,18 @@ describe("event lines from params", () => {
       { amount: "8990", currency: "eur" },
       "Payment of €89.90 failed.",
       "支付 €89.90 失败。",
+    ],
+    [
+      "payment.succeeded",
+      { amount: "8990", currency: "eur" },
+      "Payment of €89.90 captured.",
+      "支付 €89.90 成功。",
+    ],
+    [
+      "ticket.merged",
+      { ticket_id: "tk_old" },
+      "Merged ticket #tk_old into this one.",
+      "已将工单 #tk_old 合并到此工单。",
     ],
     [
       "payment.dispute_opened",
@@ -123,7 +135,48 @@ describe("event lines from params", () => {
     ["payment.refunded", { amount: "2000", currency: "gbp" }], // no refund status
     ["shipment.exception", { carrier: "dhl" }], // no tracking number or status
     ["payment.captured", { amount: "2000", currency: "gbp" }], // a type the console does not know
+    ["payment.succeeded", { currency: "eur" }], // no amount
+    ["ticket.merged", { ticket_id: " " }], // no ticket
   ])("shows the API's body for %s with %j", (type, params) => {
     expect(line(type, params, "zh-CN", "Payment of 89.90 EUR failed.")).toBe("Payment of 89.90 EUR failed.");
+  });
+});
+
+describe("a merge line", () => {
+  const merged: EntryView = {
+    id: "merged-tk_old",
+    kind: "event",
+    at: "2026-11-10T10:00:00Z",
+    event_type: "ticket.merged",
+    body: "Merged ticket tk_old (Payment failed for order 10482) into this one.",
+    params: { ticket_id: "tk_old" },
+  };
+
+  it.each<[Locale, string]>([
+    ["en", "Merged ticket "],
+    ["zh-CN", "已将工单 "],
+  ])("links the ticket folded in, which opens in place (%s)", (locale, before) => {
+    const onOpen = vi.fn();
+    render(
+      <I18nProvider initial={locale}>
+        <Thread entries={[merged]} customerName="" onOpen={onOpen} />
+      </I18nProvider>,
+    );
+    const link = screen.getByTestId("event-ticket-link") as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toBe("/tickets/tk_old");
+    expect(link.textContent).toBe("#tk_old");
+    expect(link.previousSibling?.textContent).toBe(before);
+    fireEvent.click(link);
+    expect(onOpen).toHaveBeenCalledWith("tk_old");
+  });
+
+  it("shows the API's words, without a link, when the line has no ticket_id", () => {
+    render(
+      <I18nProvider initial="zh-CN">
+        <Thread entries={[{ ...merged, params: {} }]} customerName="" />
+      </I18nProvider>,
+    );
+    expect(screen.getByTestId("entry-event").querySelector("span")?.textContent).toBe(merged.body);
+    expect(screen.queryByTestId("event-ticket-link")).toBeNull();
   });
 });

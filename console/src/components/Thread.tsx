@@ -1,8 +1,8 @@
 import { statuses, type Agent, type EntryView, type TicketStatus } from "../api/types";
 import { formatDateTime } from "../format";
 import { useI18n, type Translate } from "../i18n";
-import { eventLine } from "../i18n/events";
-import { agentName } from "./ui";
+import { eventParts } from "../i18n/events";
+import { agentName, TicketLink } from "./ui";
 
 /** ChangePart is one change in a status line. */
 export type ChangePart =
@@ -54,7 +54,9 @@ export function changeLine(parts: ChangePart[], author: string | undefined, agen
   return t("entry.change", { who, changes: parts.map((p) => changeText(p, author, agents, t)).join(t("entry.changeSep")) });
 }
 
-function Entry({ e, customerName, agents }: { e: EntryView; customerName: string; agents: Agent[] }) {
+type EntryProps = { e: EntryView; customerName: string; agents: Agent[]; onOpen?: (id: string) => void };
+
+function Entry({ e, customerName, agents, onOpen }: EntryProps) {
   const { t, locale } = useI18n();
   const when = (
     <time dateTime={e.at} title={e.at}>
@@ -86,26 +88,43 @@ function Entry({ e, customerName, agents }: { e: EntryView; customerName: string
         </li>
       );
     }
-    default:
+    default: {
+      const parts = e.kind === "event" ? eventParts(e.event_type, e.params, locale, t) : undefined;
       return (
         <li class="entry sys sys-event" data-testid="entry-event">
           {e.event_type && <code class="event-type">{e.event_type}</code>}
-          <span>{(e.kind === "event" && eventLine(e.event_type, e.params, locale, t)) || e.body}</span>
+          <span>
+            {parts
+              ? parts.map((p, i) => (typeof p === "string" ? p : <TicketLink key={i} id={p.ticket} onOpen={onOpen} testid="event-ticket-link" />))
+              : e.body}
+          </span>
           <span class="muted small">{when}</span>
         </li>
       );
+    }
   }
 }
 
 /** Thread is the ticket's timeline: messages, notes, system events and status changes, oldest first. */
-export function Thread({ entries, customerName, agents = [] }: { entries: EntryView[]; customerName: string; agents?: Agent[] }) {
+export function Thread({
+  entries,
+  customerName,
+  agents = [],
+  onOpen,
+}: {
+  entries: EntryView[];
+  customerName: string;
+  agents?: Agent[];
+  /** Opens a ticket an event line links to. */
+  onOpen?: (id: string) => void;
+}) {
   const { t } = useI18n();
   if (entries.length === 0) return <p class="muted thread-empty">{t("ticket.emptyThread")}</p>;
   const sorted = [...entries].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return (
     <ol class="thread" data-testid="thread">
       {sorted.map((e) => (
-        <Entry key={e.id} e={e} customerName={customerName} agents={agents} />
+        <Entry key={e.id} e={e} customerName={customerName} agents={agents} onOpen={onOpen} />
       ))}
     </ol>
   );

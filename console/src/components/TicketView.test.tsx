@@ -2,6 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from "@testing-library/preact
 import { useState } from "preact/hooks";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
+import { ApiError } from "../api/errors";
 import type { EntryView, TicketDetail, TicketUpdate } from "../api/types";
 import { I18nProvider, type Locale } from "../i18n";
 import { ticket, ticketDetail } from "../test/fixtures";
@@ -368,5 +369,85 @@ describe("TicketView links to merged and followed-up tickets", () => {
     await screen.findByTestId("ticket-view");
     expect(screen.queryByTestId("merged-from")).toBeNull();
     expect(screen.queryByTestId("follow-up-of")).toBeNull();
+  });
+});
+
+describe("TicketView and closed tickets", () => {
+  const final = "a closed ticket is final; new events about it open a follow-up ticket";
+
+  /** statusApi serves tk_1 as `status`; a PATCH of it is the API's 409 once the ticket is (or got) closed. */
+  function setupStatus(status: TicketDetail["status"], locale: Locale = "en", closedMeanwhile = true) {
+    let current = detail({ status });
+    const setStatus = vi.fn(async (id: string, to: string) => {
+      if (closedMeanwhile) current = { ...current, status: "closed" };
+      if (current.status === "closed" && to !== "closed") throw new ApiError(409, "conflict", final);
+      if (!closedMeanwhile) throw new ApiError(409, "conflict", "some other conflict");
+      current = { ...current, status: to as TicketDetail["status"] };
+      return ticket(id, { status: current.status });
+    });
+    const getTicket = vi.fn(async () => current);
+    const api = { getTicket, setStatus, updateTicket: vi.fn(), addMessage: vi.fn() } as unknown as ApiClient;
+    render(
+      <I18nProvider initial={locale}>
+        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} />
+      </I18nProvider>,
+    );
+    return { setStatus, getTicket };
+  }
+
+  const button = (s: string) => screen.getByTestId(`status-${s}`) as HTMLButtonElement;
+
+  it("offers no other status on a closed ticket, and says why", async () => {
+    const { setStatus } = setupStatus("closed");
+    await screen.findByTestId("ticket-view");
+    expect(["open", "pending", "solved"].map((s) => button(s).disabled)).toEqual([true, true, true]);
+    expect(button("closed").disabled).toBe(false);
+    expect(button("closed").getAttribute("aria-pressed")).toBe("true");
+    expect(screen.getByTestId("closed-hint").textContent).toBe("Closed is final: new events about this ticket open a follow-up ticket.");
+    fireEvent.click(button("open"));
+    expect(setStatus).not.toHaveBeenCalled();
+  });
+
+  it.each<[Locale, string]>([
+    ["en", "Couldn't change the status: a closed ticket is final; new events about it open a follow-up ticket."],
+    ["zh-CN", "无法更改状态：已关闭的工单不能再更改，之后有关它的新事件会开启跟进工单。"],
+  ])("on a 409 (closed meanwhile) shows it closed and says why (%s)", async (locale, want) => {
+    const { setStatus, getTicket } = setupStatus("solved", locale);
+    await screen.findByTestId("ticket-view");
+    expect(button("open").disabled).toBe(false);
+    fireEvent.click(button("open"));
+    expect((await screen.findByTestId("status-error")).textContent).toBe(want);
+    expect(setStatus).toHaveBeenCalledWith("tk_1", "open");
+    expect(getTicket).toHaveBeenCalledTimes(2); // re-read after the 409
+    expect(button("closed").getAttribute("aria-pressed")).toBe("true");
+    expect(button("open").disabled).toBe(true);
+  });
+
+  it("shows the API's message for a 409 that is not about a closed ticket", async () => {
+    setupStatus("solved", "en", false);
+    await screen.findByTestId("ticket-view");
+    fireEvent.click(button("pending"));
+    expect((await screen.findByTestId("status-error")).textContent).toBe("Couldn't change the status: some other conflict");
+    expect(button("open").disabled).toBe(false);
+    expect(screen.queryByTestId("closed-hint")).toBeNull();
+  });
+});
+
+describe("TicketView merge lines", () => {
+  it("links the merged ticket in the timeline and opens it in place", async () => {
+    const onOpen = vi.fn();
+    const timeline: EntryView[] = [
+      { id: "merged-tk_0", kind: "event", at: "2026-01-01T10:00:00Z", event_type: "ticket.merged", body: "Merged ticket tk_0 (…) into this one.", params: { ticket_id: "tk_0" } },
+    ];
+    const api = { getTicket: vi.fn(async () => ticketDetail("tk_1", { timeline, merged_from: ["tk_0"] })) } as unknown as ApiClient;
+    render(
+      <I18nProvider initial="en">
+        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} onOpen={onOpen} />
+      </I18nProvider>,
+    );
+    const link = await screen.findByTestId("event-ticket-link");
+    expect(screen.getByTestId("entry-event").textContent).toContain("Merged ticket #tk_0 into this one.");
+    fireEvent.click(link);
+    expect(onOpen).toHaveBeenCalledWith("tk_0");
   });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../api/client";
+import { ApiError } from "../api/errors";
 import { statuses, type Agent, type TicketDetail, type TicketStatus, type TicketSummary, type TicketUpdate } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
 import { useI18n } from "../i18n";
@@ -7,7 +8,7 @@ import { ticketSubject } from "../i18n/subjects";
 import { Composer, type MessageKind } from "./Composer";
 import { ContextPanel } from "./ContextPanel";
 import { Thread } from "./Thread";
-import { agentName, CategoryBadge, errorText, PriorityBadge, StateMessage } from "./ui";
+import { agentName, CategoryBadge, errorText, PriorityBadge, StateMessage, TicketLink } from "./ui";
 
 type Load = { state: "loading" } | { state: "ready" } | { state: "notfound" } | { state: "error"; error: unknown };
 
@@ -42,24 +43,12 @@ export function tagProblem(tag: string): "" | "invalid" {
   return s.length === 0 || [...s].length > maxTagLen || /[,;<>"\n]/.test(s) ? "invalid" : "";
 }
 
-type MetaError = { what: "assignee" | "tags"; error: unknown } | null;
-
-/** TicketLink is a link to /tickets/<id> that opens it in place. */
-function TicketLink({ id, onOpen, testid }: { id: string; onOpen?: (id: string) => void; testid?: string }) {
-  return (
-    <a
-      href={`/tickets/${encodeURIComponent(id)}`}
-      data-testid={testid}
-      onClick={(e) => {
-        if (!onOpen || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab goes by the href
-        e.preventDefault();
-        onOpen(id);
-      }}
-    >
-      <code>#{id}</code>
-    </a>
-  );
+/** isConflict says whether err is the API's 409: a change the ticket's state does not allow. */
+function isConflict(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 409;
 }
+
+type MetaError = { what: "assignee" | "tags"; error: unknown } | null;
 
 export function TicketView({
   api,
@@ -171,6 +160,9 @@ export function TicketView({
     try {
       applied(await api.setStatus(target, s));
     } catch (e) {
+      // 409: the ticket is closed (maybe by someone else meanwhile), and closed is final. Show
+      // it as it is before saying why, so the header stops offering the change.
+      if (isConflict(e)) await fetchDetail(true);
       setStatusError(e);
     } finally {
       setStatusBusy(null);
@@ -250,6 +242,7 @@ export function TicketView({
   }
 
   const d = detail;
+  const closed = d.status === "closed";
   const mergedFrom = (d.merged_from ?? []).filter((m) => m && m !== d.id);
   const subject = ticketSubject(d, t);
   const tags = d.tags ?? [];
@@ -303,7 +296,9 @@ export function TicketView({
                   data-testid={`status-${s}`}
                   aria-pressed={d.status === s}
                   class={`seg status-${s}${d.status === s ? " active" : ""}`}
-                  disabled={statusBusy !== null}
+                  // A closed ticket is final (the API answers 409): nothing else is offered.
+                  disabled={statusBusy !== null || (closed && s !== "closed")}
+                  title={closed && s !== "closed" ? t("ticket.closedHint") : undefined}
                   onClick={() => changeStatus(s)}
                 >
                   {t(`status.${s}`)}
@@ -391,8 +386,13 @@ export function TicketView({
         </p>
       )}
       {statusError != null && (
-        <p class="error-text banner" role="alert">
-          {t("ticket.statusFailed", { message: errorText(statusError, t) })}
+        <p class="error-text banner" role="alert" data-testid="status-error">
+          {isConflict(statusError) && closed ? t("ticket.statusConflict") : t("ticket.statusFailed", { message: errorText(statusError, t) })}
+        </p>
+      )}
+      {closed && statusError == null && (
+        <p class="notice banner small" role="note" data-testid="closed-hint">
+          {t("ticket.closedHint")}
         </p>
       )}
       {metaError != null && (
@@ -403,7 +403,7 @@ export function TicketView({
       <div class="ticket-body">
         <div class="conversation">
           <div class="thread-scroll" ref={scroller} aria-label={t("ticket.thread")}>
-            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} />
+            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} onOpen={onOpen} />
           </div>
           <Composer onSend={send} focusSignal={replySignal} />
         </div>

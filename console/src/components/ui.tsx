@@ -22,7 +22,8 @@ export function StatusBadge({ status }: { status: TicketStatus }) {
 
 /** StateMessage is the one way the console says "loading", "empty" or "failed". */
 export function StateMessage(props: {
-  kind: "loading" | "empty" | "error";
+  /** "more": nothing shown yet, but the list goes on (the API's read budget ran out first). */
+  kind: "loading" | "empty" | "error" | "more";
   title: string;
   hint?: string;
   onRetry?: () => void;
@@ -83,4 +84,21 @@ export function useNow(everyMs = 60_000): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
+}
+
+/** TicketLink is a link to /tickets/<id> that opens it in place. */
+export function TicketLink({ id, onOpen, testid }: { id: string; onOpen?: (id: string) => void; testid?: string }) {
+  return (
+    <a
+      href={`/tickets/${encodeURIComponent(id)}`}
+      data-testid={testid}
+      onClick={(e) => {
+        if (!onOpen || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return; // a new tab goes by the href
+        e.preventDefault();
+        onOpen(id);
+      }}
+    >
+      <code>#{id}</code>
+    </a>
+  );
 }

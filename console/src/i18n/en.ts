@@ -57,6 +57,7 @@ export const en = {
   "priority.low": "Low",
 
   "category.payment_failed": "Payment failed",
+  "category.payment": "Payment",
   "category.chargeback": "Chargeback",
   "category.refund": "Refund",
   "category.shipping_exception": "Shipping exception",
@@ -75,6 +76,9 @@ export const en = {
   "inbox.loadMore": "Load more",
   "inbox.loadingMore": "Loading…",
   "inbox.count": "{count} shown",
+  "inbox.stillLooking": "Nothing found yet.",
+  "inbox.stillLookingHint": "Only part of the tickets has been looked through so far; more may match further back.",
+  "inbox.keepLooking": "Keep looking",
   "inbox.updated": "Updated {when}",
   "inbox.unknownCustomer": "Unknown customer",
   "inbox.shortcuts": "j / k move · Enter open · r reply",
@@ -93,6 +97,8 @@ export const en = {
   "ticket.close": "Close ticket view",
   "ticket.changeStatus": "Change status",
   "ticket.statusFailed": "Couldn't change the status: {message}",
+  "ticket.statusConflict": "Couldn't change the status: a closed ticket is final; new events about it open a follow-up ticket.",
+  "ticket.closedHint": "Closed is final: new events about this ticket open a follow-up ticket.",
   "ticket.created": "Created {when}",
   "ticket.mergedNote": "Merged from #{id}: the ticket you opened is now part of this one.",
   "ticket.mergedFrom": "Merged from",
@@ -141,16 +147,21 @@ export const en = {
   "event.shipmentDetail": "{parcel} — {status}: {detail}.",
   "event.lastScan": "Last scan: {scan}.",
   "event.expected": "Expected delivery {date}.",
+  "event.paymentSucceeded": "Payment of {amount} captured.",
+  // {ticket} is a link to the ticket folded in (which leads here): "#tk_…".
+  "event.ticketMerged": "Merged ticket {ticket} into this one.",
 
   // Subject lines, as the server words them (shared/ticket/ticket.go Subject): {ref} is one of
-  // the subject.order … subject.customer phrases.
-  "subject.order": "order {value}",
-  "subject.payment": "payment {value}",
-  "subject.parcel": "parcel {value}",
-  "subject.customer": "{value}",
+  // the subjectRef.* phrases, subject.* is per category (a kind and a category can share a
+  // name: "payment").
+  "subjectRef.order": "order {value}",
+  "subjectRef.payment": "payment {value}",
+  "subjectRef.parcel": "parcel {value}",
+  "subjectRef.customer": "{value}",
   "subject.payment_failed": "Payment failed for {ref}",
   "subject.chargeback": "Chargeback on {ref}",
   "subject.refund": "Refund on {ref}",
+  "subject.payment": "Payment for {ref}",
   "subject.shipping_exception": "Delivery problem with {ref}",
   "subject.shipping_delay": "Late delivery of {ref}",
   "subject.shipment": "Shipment update for {ref}",

@@ -8,6 +8,9 @@ import { carrierName, disputeReason, label, paymentStatus, shipmentStatus } from
 
 type Params = Record<string, string>;
 
+/** LinePart is a piece of an event line: words, or a ticket to link to. */
+export type LinePart = string | { ticket: string };
+
 /** money reads params' amount (minor units) and currency, or undefined if either is missing. */
 function money(p: Params, locale: Locale): string | undefined {
   if (!p.currency || !/^-?\d+$/.test(p.amount ?? "")) return undefined;
@@ -42,6 +45,14 @@ export function eventLine(type: string | undefined, params: Params | undefined, 
   if (!type || !params) return undefined;
   const p = params;
   switch (type) {
+    case "payment.succeeded": {
+      const amount = money(p, locale);
+      return amount && t("event.paymentSucceeded", { amount });
+    }
+    case "ticket.merged": {
+      const id = p.ticket_id?.trim();
+      return id ? t("event.ticketMerged", { ticket: `#${id}` }) : undefined;
+    }
     case "payment.failed": {
       const amount = money(p, locale);
       if (!amount) return undefined;
@@ -92,4 +103,19 @@ export function eventLine(type: string | undefined, params: Params | undefined, 
     }
   }
   return undefined;
+}
+
+/**
+ * eventParts is eventLine with the tickets it names as links: a ticket.merged line links the
+ * ticket folded in (the API answers that id with the survivor, so the link leads here).
+ */
+export function eventParts(type: string | undefined, params: Params | undefined, locale: Locale, t: Translate): LinePart[] | undefined {
+  const id = type === "ticket.merged" ? params?.ticket_id?.trim() : undefined;
+  if (id) {
+    // t without vars gives the template, split where the link goes.
+    const [before, ...after] = t("event.ticketMerged").split("{ticket}");
+    if (after.length === 1) return [before, { ticket: id }, after[0]].filter((x) => x !== "");
+  }
+  const line = eventLine(type, params, locale, t);
+  return line ? [line] : undefined;
 }

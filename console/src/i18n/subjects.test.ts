@@ -27,6 +27,11 @@ const cases: [Category, Exclude<SubjectRefKind, "topic">, string, string][] = [
   ["refund", "payment", "Refund on payment pi_3PQ8kLJw4nXb0aZt", "支付 pi_3PQ8kLJw4nXb0aZt 退款"],
   ["refund", "parcel", "Refund on parcel 1Z9X48V20312658874", "运单 1Z9X48V20312658874 退款"],
   ["refund", "customer", "Refund on anna@example.de", "anna@example.de 退款"],
+  // A category named like a kind: their templates must not share a key.
+  ["payment", "order", "Payment for order 10482", "订单 10482 的付款"],
+  ["payment", "payment", "Payment for payment pi_3PQ8kLJw4nXb0aZt", "支付 pi_3PQ8kLJw4nXb0aZt 的付款"],
+  ["payment", "parcel", "Payment for parcel 1Z9X48V20312658874", "运单 1Z9X48V20312658874 的付款"],
+  ["payment", "customer", "Payment for anna@example.de", "anna@example.de 的付款"],
   ["shipping_exception", "order", "Delivery problem with order 10482", "订单 10482 配送异常"],
   ["shipping_exception", "payment", "Delivery problem with payment pi_3PQ8kLJw4nXb0aZt", "支付 pi_3PQ8kLJw4nXb0aZt 配送异常"],
   ["shipping_exception", "parcel", "Delivery problem with parcel 1Z9X48V20312658874", "运单 1Z9X48V20312658874 配送异常"],

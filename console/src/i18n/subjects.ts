@@ -42,6 +42,6 @@ export function ticketSubject(x: Pick<TicketSummary, "subject" | "category" | "s
   if (ref.kind === "topic") return ref.value;
   if (!categories.includes(x.category)) return x.subject;
   // t without vars gives the template with its placeholders, for fill to space the joins.
-  const phrase = fill(t(`subject.${ref.kind}` as MessageKey), "value", ref.value);
+  const phrase = fill(t(`subjectRef.${ref.kind}` as MessageKey), "value", ref.value);
   return fill(t(`subject.${x.category}` as MessageKey), "ref", phrase);
 }
