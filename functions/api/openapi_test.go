@@ -413,6 +413,17 @@ func seed(t *testing.T, store *dynamo.Store) {
 		{"demo", "ev_7", "web", events.MessageReceived, t0.Add(3*time.Hour + 30*time.Minute), events.Message{
 			MessageID: "msg_2", Channel: "web", Customer: anna, Subject: "Another card", Text: "Can I pay with another card?",
 		}},
+		// A parcel ticket that a later scan ties to order 1002's ticket: merged into it. And
+		// the payment of 1002 going through, before its chargeback.
+		{"demo", "ev_8", "aftership", events.ShipmentDelayed, t0.Add(4 * time.Hour), events.Shipment{
+			TrackingNumber: "GLS42", Carrier: "gls", Status: "InTransit", ExpectedDelivery: "2026-11-01",
+		}},
+		{"demo", "ev_9", "aftership", events.ShipmentUpdated, t0.Add(5 * time.Hour), events.Shipment{
+			TrackingNumber: "GLS42", Carrier: "gls", OrderID: "1002", Status: "InTransit",
+		}},
+		{"demo", "ev_10", "stripe", events.PaymentSucceeded, t0.Add(30 * time.Minute), events.Payment{
+			PaymentID: "pi_2", ChargeID: "ch_2", OrderID: "1002", Amount: eur(12000), Status: "succeeded",
+		}},
 	}
 	n := 0
 	newID := func() string { n++; return fmt.Sprintf("tk_%03d", n) }
@@ -556,6 +567,7 @@ func TestContract(t *testing.T) {
 		{get, "/api/v1/tickets/tk_002", "li", "", 200, ""},
 		{get, "/api/v1/tickets/tk_003", "li", "", 200, ""},
 		{get, "/api/v1/tickets/tk_004", "li", "", 200, ""},
+		{get, "/api/v1/tickets/tk_007", "li", "", 200, ""}, // merged into tk_002: answers the survivor
 		{get, "/api/v1/tickets/tk_005", "sam", "", 200, ""},
 		{get, "/api/v1/tickets/tk_005", "li", "", 404, ""},
 		{get, "/api/v1/tickets/tk_001", "sam", "", 404, ""},
