@@ -63,6 +63,15 @@ describe("ApiClient", () => {
     expect(fetchFn.mock.calls[1][1]?.body).toBe('{"status":"solved"}');
   });
 
+  it("sends a message's Idempotency-Key when it has one", async () => {
+    const { api, fetchFn } = client(async () => jsonResponse(201, { id: "e1", kind: "reply", at: "", body: "hi" }));
+    await api.addMessage("tk_1", "reply", "hi", "draft-1");
+    await api.addMessage("tk_1", "note", "x");
+    const headers = (i: number) => fetchFn.mock.calls[i][1]?.headers as Record<string, string>;
+    expect(headers(0)["Idempotency-Key"]).toBe("draft-1");
+    expect(headers(1)["Idempotency-Key"]).toBeUndefined();
+  });
+
   it("sends search, assignee, language and sort; a search pages with its cursor", async () => {
     const { api, fetchFn } = client(async () => jsonResponse(200, { tickets: [] }));
     await api.listTickets({ status: "open", assignee: "me", language: "zh-CN", sort: "priority" }, "c1", 25);

@@ -72,12 +72,18 @@ export class ApiClient {
     return this.updateTicket(id, { status });
   }
 
-  addMessage(id: string, kind: "reply" | "note", body: string) {
-    return this.call<EntryView>("POST", `/tickets/${encodeURIComponent(id)}/messages`, { kind, body });
+  /**
+   * addMessage posts a reply or a note. key is the draft's Idempotency-Key: the same key with
+   * the same text is stored once however often it is sent; the API refuses it (422) with
+   * other text.
+   */
+  addMessage(id: string, kind: "reply" | "note", body: string, key?: string) {
+    return this.call<EntryView>("POST", `/tickets/${encodeURIComponent(id)}/messages`, { kind, body }, undefined,
+      key ? { "Idempotency-Key": key } : undefined);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, extra?: Record<string, string>): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json", ...extra };
     const token = this.opts.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";

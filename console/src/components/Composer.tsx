@@ -4,14 +4,26 @@ import { errorText } from "./ui";
 
 export type MessageKind = "reply" | "note";
 
-/** Composer writes a reply to the customer or an internal note. Ctrl/Cmd+Enter sends. */
-export function Composer(props: { onSend: (kind: MessageKind, body: string) => Promise<void>; focusSignal: number }) {
+/** newKey names one draft for the API's Idempotency-Key. */
+function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Composer writes a reply to the customer or an internal note. Ctrl/Cmd+Enter sends. Each
+ * draft carries one Idempotency-Key: sending the same draft again after a failure (the
+ * request may have reached the API before the connection dropped) reuses it, so the reply is
+ * stored — and sent to the customer — once; a sent draft, or an edited one, gets a new key.
+ */
+export function Composer(props: { onSend: (kind: MessageKind, body: string, key: string) => Promise<void>; focusSignal: number }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<MessageKind>("reply");
   const [body, setBody] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
+  // The key of the draft as last sent: kept while kind and body stay as they were.
+  const draft = useRef<{ kind: MessageKind; body: string; key: string } | null>(null);
 
   // Focus only on a new "r" press, not on mount with an old one.
   const seenSignal = useRef(props.focusSignal);
@@ -31,8 +43,12 @@ export function Composer(props: { onSend: (kind: MessageKind, body: string) => P
     }
     setBusy(true);
     setError("");
+    if (!draft.current || draft.current.kind !== kind || draft.current.body !== body) {
+      draft.current = { kind, body, key: newKey() };
+    }
     try {
-      await props.onSend(kind, body);
+      await props.onSend(kind, body, draft.current.key);
+      draft.current = null;
       setBody("");
     } catch (e) {
       setError(t("composer.failed", { message: errorText(e, t) }));

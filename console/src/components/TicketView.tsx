@@ -138,8 +138,8 @@ export function TicketView({
   // Changes go to the ticket shown: after a merge that is the survivor, not the id asked for.
   const target = detail?.id ?? id;
 
-  async function send(kind: MessageKind, body: string) {
-    const entry = await api.addMessage(target, kind, body);
+  async function send(kind: MessageKind, body: string, key: string) {
+    const entry = await api.addMessage(target, kind, body, key);
     stickToBottom.current = true;
     setDetail((d) => (d && d.id === target ? { ...d, timeline: [...d.timeline, entry], messages: [...d.messages, entry] } : d));
     fetchDetail(true);
