@@ -15,6 +15,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
+	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
@@ -26,8 +27,10 @@ const (
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error
 
-// authed authenticates the caller, then runs h; errors h returns become answers.
-func (s *Server) authed(h handlerFunc) http.Handler {
+// authed authenticates the caller and checks they hold at least role, then runs h; errors h
+// returns become answers. A caller without a token is a 401; one whose role falls short, or
+// who has no role Borderdesk knows, a 403.
+func (s *Server) authed(role merchant.Role, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log := s.log.With("path", r.URL.Path, "method", r.Method, "request_id", httpjson.RequestID(r))
 		c, err := s.authn.Authenticate(r)
@@ -37,11 +40,23 @@ func (s *Server) authed(h handlerFunc) http.Handler {
 			return
 		}
 		log = log.With("merchant_id", c.MerchantID, "agent", c.Email)
+		if !auth.Allows(c.Role, role) {
+			httpjson.Fail(w, r, log, forbidden(role, c.Role), "role", string(c.Role))
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		if err := h(w, r, c, log); err != nil {
 			httpjson.Fail(w, r, log, err)
 		}
 	})
+}
+
+// forbidden is the answer to a caller with role have on a route that needs need.
+func forbidden(need, have merchant.Role) error {
+	if have == "" {
+		return errs.E(errs.Forbidden, "this needs the %s role; your sign-in has no Borderdesk role (agent, supervisor or admin): ask your admin to add you to one", need)
+	}
+	return errs.E(errs.Forbidden, "this needs the %s role or a higher one; your role is %s", need, have)
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {

@@ -443,7 +443,7 @@ func seed(t *testing.T, store *dynamo.Store) {
 }
 
 // errorKinds is the kind each error status carries.
-var errorKinds = map[int]string{400: "invalid", 401: "unauthorized", 404: "not_found", 409: "conflict", 413: "too_large", 422: "unprocessable"}
+var errorKinds = map[int]string{400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "too_large", 422: "unprocessable"}
 
 // contractServer is the API on a seeded embedded table, with the tokens of its callers.
 func contractServer(t *testing.T, clock func() time.Time, opts ...api.Option) (*httptest.Server, map[string]string) {
@@ -474,6 +474,8 @@ func contractServer(t *testing.T, clock func() time.Time, opts ...api.Option) (*
 			merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}),
 		"forged": issue(auth.NewHMAC([]byte("another secret"), time.Hour, clock),
 			merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleAdmin}),
+		// Signed in, but in no group Borderdesk knows.
+		"norole": issue(authn, merchant.Agent{Email: "li@demo.test", MerchantID: "demo"}),
 		"nobody": "",
 	}
 	n := 0
@@ -522,6 +524,7 @@ func TestContract(t *testing.T) {
 		{me, "/api/v1/me", "expired", "", 401, ""},
 		{me, "/api/v1/me", "forged", "", 401, ""},
 		{me, "/api/v1/me", "ghost", "", 404, ""},
+		{me, "/api/v1/me", "norole", "", 403, ""},
 
 		{list, "/api/v1/tickets", "li", "", 200, ""},
 		{list, "/api/v1/tickets?limit=2", "li", "", 200, ""},
@@ -532,6 +535,7 @@ func TestContract(t *testing.T) {
 		{list, "/api/v1/tickets?status=closed", "li", "", 200, ""},
 		{list, "/api/v1/tickets", "sam", "", 200, ""},
 		{list, "/api/v1/tickets", "nobody", "", 401, ""},
+		{list, "/api/v1/tickets", "norole", "", 403, ""},
 		{list, "/api/v1/tickets?status=bogus", "li", "", 400, ""},
 		{list, "/api/v1/tickets?category=bogus", "li", "", 400, ""},
 		{list, "/api/v1/tickets?priority=bogus", "li", "", 400, ""},
@@ -562,6 +566,7 @@ func TestContract(t *testing.T) {
 		{agents, "/api/v1/agents", "li", "", 200, ""},
 		{agents, "/api/v1/agents", "sam", "", 200, ""},
 		{agents, "/api/v1/agents", "nobody", "", 401, ""},
+		{agents, "/api/v1/agents", "norole", "", 403, ""},
 
 		{get, "/api/v1/tickets/tk_001", "li", "", 200, ""},
 		{get, "/api/v1/tickets/tk_002", "li", "", 200, ""},
@@ -573,6 +578,7 @@ func TestContract(t *testing.T) {
 		{get, "/api/v1/tickets/tk_001", "sam", "", 404, ""},
 		{get, "/api/v1/tickets/tk_999", "li", "", 404, ""},
 		{get, "/api/v1/tickets/tk_001", "nobody", "", 401, ""},
+		{get, "/api/v1/tickets/tk_001", "norole", "", 403, ""},
 
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"pending"}`, 200, ""},
 		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"closed"}`, 200, ""},
@@ -593,6 +599,7 @@ func TestContract(t *testing.T) {
 		{patch, "/api/v1/tickets/tk_005", "li", `{"status":"solved"}`, 404, ""},
 		{patch, "/api/v1/tickets/tk_999", "li", `{"status":"solved"}`, 404, ""},
 		{patch, "/api/v1/tickets/tk_001", "nobody", `{"status":"solved"}`, 401, ""},
+		{patch, "/api/v1/tickets/tk_001", "norole", `{"status":"solved"}`, 403, ""},
 
 		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"Hi Anna, could you try another card?"}`, 201, ""},
 		{messages, "/api/v1/tickets/tk_001/messages", "kim", `{"kind":"note","body":"Called the customer, no answer."}`, 201, ""},
@@ -606,6 +613,7 @@ func TestContract(t *testing.T) {
 		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"` + huge + `"}`, 413, ""},
 		{messages, "/api/v1/tickets/tk_005/messages", "li", `{"kind":"reply","body":"Hello"}`, 404, ""},
 		{messages, "/api/v1/tickets/tk_001/messages", "nobody", `{"kind":"reply","body":"Hello"}`, 401, ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "norole", `{"kind":"reply","body":"Hello"}`, 403, ""},
 
 		// A reply retried with its Idempotency-Key is stored once; the key with another body is refused.
 		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"We are on it."}`, 201, "reply-1"},

@@ -17,7 +17,9 @@ import (
 	"github.com/borderdesk/borderdesk/shared/merchant"
 )
 
-// Claims is the caller of an API request. MerchantID scopes every read and write.
+// Claims is the caller of an API request. MerchantID scopes every read and write. Role is
+// the most privileged of the caller's Cognito groups Borderdesk knows, "" if none; what it
+// allows is decided by Allows.
 type Claims struct {
 	Email      string        `json:"email"`
 	MerchantID string        `json:"merchant_id"`
@@ -59,9 +61,17 @@ func (h *HMAC) Issue(a merchant.Agent) (string, error) {
 			Issuer: h.issuer, Subject: a.Email,
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(h.ttl)),
 		},
-		Email: a.Email, MerchantID: a.MerchantID, Groups: []string{string(a.Role)},
+		Email: a.Email, MerchantID: a.MerchantID, Groups: groups(a.Role),
 	})
 	return tok.SignedString(h.secret)
+}
+
+// groups are the Cognito groups a token for an agent with role r lists: none without a role.
+func groups(r merchant.Role) []string {
+	if r == "" {
+		return nil
+	}
+	return []string{string(r)}
 }
 
 // Authenticate verifies the request's bearer token.
@@ -103,16 +113,37 @@ func claims(email, merchantID string, groups []string) (Claims, error) {
 	if email == "" || merchantID == "" {
 		return Claims{}, errs.E(errs.Unauthorized, "token lacks email or merchant")
 	}
-	c := Claims{Email: email, MerchantID: merchantID, Role: merchant.RoleAgent}
-	for _, g := range groups {
-		switch merchant.Role(g) {
-		case merchant.RoleAdmin:
-			c.Role = merchant.RoleAdmin
-		case merchant.RoleSupervisor:
-			if c.Role != merchant.RoleAdmin {
-				c.Role = merchant.RoleSupervisor
-			}
+	return Claims{Email: email, MerchantID: merchantID, Role: highestRole(groups)}, nil
+}
+
+// Roles are the roles Borderdesk knows, least privileged first: each may do what those
+// before it may.
+var Roles = []merchant.Role{merchant.RoleAgent, merchant.RoleSupervisor, merchant.RoleAdmin}
+
+// rank is r's place in Roles, or -1 for a role Borderdesk does not know (or none).
+func rank(r merchant.Role) int {
+	for i, known := range Roles {
+		if r == known {
+			return i
 		}
 	}
-	return c, nil
+	return -1
+}
+
+// Allows reports whether a caller with role have may call what needs at least role need.
+// No role, or one Borderdesk does not know, allows nothing.
+func Allows(have, need merchant.Role) bool {
+	return rank(have) >= 0 && rank(have) >= rank(need)
+}
+
+// highestRole is the most privileged known role among a user's groups, or "" when they are
+// in none: a user nobody put in a group is authenticated but may do nothing.
+func highestRole(groups []string) merchant.Role {
+	var best merchant.Role
+	for _, g := range groups {
+		if r := merchant.Role(g); rank(r) > rank(best) {
+			best = r
+		}
+	}
+	return best
 }

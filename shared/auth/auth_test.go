@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -75,4 +76,49 @@ func TestAuthorizerReadsVerifiedClaims(t *testing.T) {
 	if err != nil || c.MerchantID != "acme" || c.Role != merchant.RoleAdmin {
 		t.Errorf("Authenticate = %+v, %v; want acme admin", c, err)
 	}
+}
+
+// TestRoleIsTheHighestKnownGroup: a caller's role is the most privileged Borderdesk group
+// they are in; groups Borderdesk does not know count for nothing, and no known group is no
+// role (the API refuses such a caller everything), never a default of agent.
+func TestRoleIsTheHighestKnownGroup(t *testing.T) {
+	tests := []struct {
+		groups string // as API Gateway flattens the claim
+		want   merchant.Role
+	}{
+		{"[agent]", merchant.RoleAgent},
+		{"[supervisor agent]", merchant.RoleSupervisor},
+		{"[agent admin supervisor]", merchant.RoleAdmin},
+		{"[boss agent]", merchant.RoleAgent},
+		{"[boss]", ""},
+		{"[]", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.groups, func(t *testing.T) {
+			claims := map[string]string{"sub": "3f1c-li", "email": "li@acme.test", auth.MerchantClaim: "acme"}
+			if tc.groups != "" {
+				claims["cognito:groups"] = tc.groups
+			}
+			c, err := (auth.Authorizer{}).Authenticate(authorizedRequest(t, claims))
+			if err != nil || c.Role != tc.want {
+				t.Errorf("Authenticate(groups %q) = %+v, %v; want role %q", tc.groups, c, err, tc.want)
+			}
+		})
+	}
+}
+
+// authorizedRequest is a request as the Lambda adapter builds it from an API Gateway event
+// whose JWT authorizer verified claims.
+func authorizedRequest(t *testing.T, claims map[string]string) *http.Request {
+	t.Helper()
+	rc := lambdaevents.APIGatewayV2HTTPRequestContext{Authorizer: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+		JWT: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims},
+	}}
+	var ra core.RequestAccessorV2
+	req, err := ra.EventToRequestWithContext(context.Background(), lambdaevents.APIGatewayV2HTTPRequest{RawPath: "/api/v1/me", RequestContext: rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }

@@ -15,6 +15,7 @@ type Kind string
 const (
 	Invalid       Kind = "invalid"       // the input is wrong; retrying will not help (400)
 	Unauthorized  Kind = "unauthorized"  // missing or bad credentials or signature (401)
+	Forbidden     Kind = "forbidden"     // the caller is known but their role may not do this (403)
 	NotFound      Kind = "not_found"     // no such thing, or not this caller's (404)
 	Conflict      Kind = "conflict"      // a condition failed: duplicate, stale version (409)
 	TooLarge      Kind = "too_large"     // the body is over its limit (413)

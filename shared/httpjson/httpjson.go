@@ -19,6 +19,7 @@ import (
 var statusOf = map[errs.Kind]int{
 	errs.Invalid:       http.StatusBadRequest,
 	errs.Unauthorized:  http.StatusUnauthorized,
+	errs.Forbidden:     http.StatusForbidden,
 	errs.NotFound:      http.StatusNotFound,
 	errs.Conflict:      http.StatusConflict,
 	errs.TooLarge:      http.StatusRequestEntityTooLarge,

@@ -45,6 +45,7 @@ func TestStatus(t *testing.T) {
 	}{
 		{errs.E(errs.Invalid, "x"), 400},
 		{errs.E(errs.Unauthorized, "x"), 401},
+		{errs.E(errs.Forbidden, "x"), 403},
 		{errs.E(errs.NotFound, "x"), 404},
 		{errs.E(errs.Conflict, "x"), 409},
 		{errs.E(errs.TooLarge, "x"), 413},
