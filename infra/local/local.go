@@ -21,6 +21,7 @@ import (
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/functions/api"
 	"github.com/borderdesk/borderdesk/functions/intake"
+	"github.com/borderdesk/borderdesk/functions/relay"
 	"github.com/borderdesk/borderdesk/functions/ticketing"
 	"github.com/borderdesk/borderdesk/infra/local/queue"
 	"github.com/borderdesk/borderdesk/shared/auth"
@@ -39,7 +40,8 @@ type Config struct {
 	Table      string
 	Seeds      []Seed
 	JWTSecret  []byte
-	// Clock is the time source for handlers and queues; the system clock when nil.
+	// Clock is the time source for handlers, queues and schedules; nil means a
+	// queue.NewManualClock on the wall clock. /dev/clock can move it if it is a SettableClock.
 	Clock queue.Clock
 	Log   *slog.Logger
 	// Console serves the agent console at "/" (nil: a short page pointing at the API).
@@ -48,6 +50,8 @@ type Config struct {
 	// QueueHandlers for the consumers only they have.
 	Topology      []events.Function
 	QueueHandlers map[string]queue.Handler
+	// ScheduleHandlers are the handlers of scheduled functions only the test has.
+	ScheduleHandlers map[string]ScheduleHandler
 	// RelayBus wraps the bus the outbox relay publishes to (nil: the bus itself), so tests
 	// can make the bus fail after a commit.
 	RelayBus func(outbox.Publisher) outbox.Publisher
@@ -60,20 +64,23 @@ type Runtime struct {
 	Bus     *queue.Bus
 	Queues  map[string]*queue.Queue
 	Auth    *auth.HMAC
-	Handler http.Handler // every route of the topology, plus /dev/login
+	Handler http.Handler // every route of the topology, plus /dev/login, /dev/queues, /dev/clock
+	// Clock is the time every handler, queue and schedule reads (Config.Clock).
+	Clock queue.Clock
 
 	// RawBodies is the in-memory S3 holding webhook bodies too large for a table item.
 	RawBodies *s3embedded.S3
 
-	relay  *relayLoop
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	relay     *relayLoop
+	schedules *scheduler
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
 }
 
 // Start builds and starts the runtime: the table, the seeds, the queues and their pollers.
 func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	if cfg.Clock == nil {
-		cfg.Clock = queue.SystemClock{}
+		cfg.Clock = queue.NewManualClock()
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -98,6 +105,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		Store:  dynamo.New(db.Client, cfg.Table),
 		Queues: map[string]*queue.Queue{},
 		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
+		Clock:  cfg.Clock,
 	}
 	if err := WriteSeeds(ctx, rt.Store, cfg.Seeds); err != nil {
 		db.Close()
@@ -122,7 +130,8 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		relayBus = cfg.RelayBus(relayBus)
 	}
 	relayLog := cfg.Log.With("function", events.Relay)
-	rt.relay = newRelayLoop(outbox.New(relayBus, rt.Store, relayLog), relayLog)
+	relayOutbox := outbox.New(relayBus, rt.Store, relayLog)
+	rt.relay = newRelayLoop(relayOutbox, relayLog)
 
 	if rt.RawBodies, err = s3embedded.Start(ctx, "127.0.0.1:0", "borderdesk-raw-bodies"); err != nil {
 		db.Close()
@@ -140,6 +149,12 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
 	}
 	maps.Copy(queueFns, cfg.QueueHandlers)
+	scheduleFns := map[string]ScheduleHandler{
+		// The relay Lambda's own handler, as its schedule rule invokes it, taking turns with
+		// the sweep loop.
+		events.Relay: relaySchedule(relay.New(relayOutbox, now, relayLog), rt.relay),
+	}
+	maps.Copy(scheduleFns, cfg.ScheduleHandlers)
 	// What a function commits to the outbox is relayed as soon as its handler returns; the
 	// others (intake publishes itself) cost the relay nothing.
 	for _, f := range topology {
@@ -155,15 +170,25 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 				return h(ctx, ev)
 			}
 		}
+		if h, ok := scheduleFns[f.Name]; ok {
+			scheduleFns[f.Name] = func(ctx context.Context, ev lambdaevents.EventBridgeEvent) error {
+				defer rt.relay.Wake()
+				return h(ctx, ev)
+			}
+		}
 	}
 	streamFns := map[string]bool{events.Relay: true} // driven by rt.relay
 	mux, pollers, err := wire(topology, httpFns, queueFns, streamFns, rt.Queues, cfg.Log)
+	if err == nil {
+		rt.schedules, err = wireSchedules(topology, scheduleFns, cfg.Clock, cfg.Log.With("component", "scheduler"))
+	}
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	mux.Handle("POST /dev/login", devLogin(rt.Store, rt.Auth, cfg.Log))
 	opsRoutes(mux, rt.Queues, cfg.Log)
+	clockRoutes(mux, rt, cfg.Log)
 	console := cfg.Console
 	if console == nil {
 		console = http.HandlerFunc(placeholder)
@@ -193,6 +218,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		})
 	}
 	rt.wg.Go(func() { _ = rt.relay.Run(runCtx) })
+	rt.wg.Go(func() { rt.schedules.Run(runCtx) })
 	return rt, nil
 }
 
@@ -237,11 +263,7 @@ func wire(topo []events.Function, httpFns map[string]http.Handler, queueFns map[
 		if f.Stream && !streamFns[f.Name] {
 			return nil, nil, fmt.Errorf("local runtime: function %q is fed the table's stream but has no local driver", f.Name)
 		}
-		// The relay's schedule sweeps the outbox; its local driver sweeps it continuously,
-		// which covers the schedule. Other schedules need the scheduler that is not built.
-		if f.Schedule > 0 && !(f.Stream && streamFns[f.Name]) {
-			return nil, nil, fmt.Errorf("local runtime: function %q has a schedule; schedules are not wired locally yet", f.Name)
-		}
+		// Schedules are wired by wireSchedules.
 	}
 	return mux, pollers, nil
 }

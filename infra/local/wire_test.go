@@ -26,11 +26,16 @@ func TestWireRefusesATopologyItCannotRun(t *testing.T) {
 	}{
 		{"route without handler", events.Function{Name: "web", Routes: []events.Route{{Method: "GET", Path: "/x"}}}, "no HTTP handler"},
 		{"consumer without handler", events.Function{Name: "worker", Consumes: []events.DetailType{events.PaymentFailed}, Queue: &events.Queue{}}, "no queue handler"},
-		{"schedule", events.Function{Name: "sla", Schedule: time.Minute}, "schedule"},
+		{"stream without driver", events.Function{Name: "relay", Stream: true}, "no local driver"},
+		{"schedule without handler", events.Function{Name: "sla", Schedule: time.Minute}, "no schedule handler"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := wire([]events.Function{tc.fn}, map[string]http.Handler{}, map[string]queue.Handler{}, map[string]bool{}, queues, log)
+			topo := []events.Function{tc.fn}
+			_, _, err := wire(topo, map[string]http.Handler{}, map[string]queue.Handler{}, map[string]bool{}, queues, log)
+			if err == nil {
+				_, err = wireSchedules(topo, map[string]ScheduleHandler{}, queue.NewStoppedClock(time.Now()), log)
+			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("wire(%s) = %v; want an error about %q", tc.fn.Name, err, tc.want)
 			}

@@ -54,7 +54,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	fmt.Fprintf(out, "Sending sample traffic for merchant %s to %s\n", merchantID, baseURL)
-	report, err := demo.Send(ctx, client, baseURL, merchantID, *secrets, time.Now())
+	// Sign at the runtime's time, which /dev/clock may have moved past the wall clock's.
+	now, err := demo.Now(ctx, client, baseURL)
+	if err != nil {
+		return fmt.Errorf("%w\n(is `make dev` running at %s?)", err, baseURL)
+	}
+	report, err := demo.Send(ctx, client, baseURL, merchantID, *secrets, now)
 	for _, s := range report.Sent {
 		fmt.Fprintf(out, "  %d  %s\n", s.Status, s.Name)
 	}

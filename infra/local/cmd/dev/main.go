@@ -35,6 +35,18 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
+	onNetwork, err := devRoutesOnNetwork(getenv)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (set BORDERDESK_ADDR to use another address): %w", addr, err)
+	}
+	defer ln.Close()
+	if err := checkExposure(ln.Addr(), onNetwork); err != nil {
+		return err
+	}
 	seeds := local.DemoSeeds(getenv)
 	rt, err := local.Start(ctx, local.Config{
 		DynamoAddr: getenv("BORDERDESK_DYNAMODB_ADDR"), Seeds: seeds, JWTSecret: local.JWTSecret(getenv), Log: log,
@@ -44,11 +56,10 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		return err
 	}
 	defer rt.Close()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (set BORDERDESK_ADDR to use another address): %w", addr, err)
-	}
 	srv := &http.Server{Handler: rt.Handler, ReadHeaderTimeout: 10 * time.Second}
+	if onNetwork && !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
+		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can sign in as any seeded agent and move the clock.\n", devRoutesSetting, ln.Addr())
+	}
 	fmt.Fprintf(out, "\nBorderdesk is running on http://%s (DynamoDB: %s)\n", ln.Addr(), rt.DB.URL)
 	for _, s := range seeds {
 		fmt.Fprintf(out, "  merchant %-5s agents:", s.Merchant.ID)
@@ -57,7 +68,8 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		}
 		fmt.Fprintln(out)
 	}
-	fmt.Fprintf(out, "Sign in: curl -s -XPOST http://%s/dev/login -d '{\"email\":\"anna@demo.test\"}'\nSample traffic: make demo\n\n", ln.Addr())
+	fmt.Fprintf(out, "Sign in: curl -s -XPOST http://%s/dev/login -d '{\"email\":\"anna@demo.test\"}'\nSample traffic: make demo\n", ln.Addr())
+	fmt.Fprintf(out, "Clock: %s (move it: curl -s -XPOST http://%s/dev/clock -d '{\"advance\":\"90m\"}')\n\n", rt.Clock.Now().Format(time.RFC3339), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -68,4 +80,35 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	case err := <-errc:
 		return err
 	}
+}
+
+// devRoutesSetting lets the local runtime listen beyond loopback. Its /dev/* routes sign
+// anyone in as any seeded agent without a password, move the clock and redrive queues, so
+// serving them to a network is a decision someone has to state.
+const devRoutesSetting = "BORDERDESK_DEV_ROUTES_ON_NETWORK"
+
+// devRoutesOnNetwork reads devRoutesSetting: "1" allows, "" or "0" does not; anything else is
+// refused rather than guessed at.
+func devRoutesOnNetwork(getenv func(string) string) (bool, error) {
+	switch v := getenv(devRoutesSetting); v {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s=%q: set it to 1 to serve /dev/* beyond loopback, or leave it unset", devRoutesSetting, v)
+	}
+}
+
+// checkExposure refuses an address beyond loopback (0.0.0.0, a LAN address) unless
+// devRoutesSetting says so. It refuses rather than serving without /dev/*: the console signs
+// in through /dev/login and `make demo` signs in through it too, so a runtime without them
+// would look broken in confusing ways, while a refusal says exactly what to decide.
+func checkExposure(addr net.Addr, allowed bool) error {
+	tcp, ok := addr.(*net.TCPAddr)
+	if allowed || (ok && tcp.IP.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %s, beyond loopback: /dev/login signs anyone in without a password and /dev/clock moves time. "+
+		"Use BORDERDESK_ADDR=127.0.0.1:8080, or set %s=1 to expose them on purpose", addr, devRoutesSetting)
 }
