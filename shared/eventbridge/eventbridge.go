@@ -12,6 +12,7 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/errs"
+	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // maxEntries is PutEvents' limit per call.
@@ -44,9 +45,15 @@ func (p *Publisher) PublishAs(ctx context.Context, source string, evs ...events.
 // Publish puts evs on the bus, each detail carrying its FIFO group (events.Detail). Any
 // entry EventBridge rejects makes the whole call an error: the caller has not acknowledged
 // its sender yet, so the sender retries and consumers absorb the events that did get through.
+// Inside a traced Lambda invocation every entry carries its X-Ray trace header, which
+// EventBridge passes on to the SQS targets (AWSTraceHeader), so the trace reaches consumers.
 func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
 	if p.source == "" {
 		return errs.E(errs.Internal, "publish: no source")
+	}
+	var trace *string
+	if h := xray.Header(ctx); h != "" {
+		trace = aws.String(h)
 	}
 	for len(evs) > 0 {
 		n := min(len(evs), maxEntries)
@@ -59,6 +66,7 @@ func (p *Publisher) Publish(ctx context.Context, evs ...events.Event) error {
 			entries = append(entries, types.PutEventsRequestEntry{
 				EventBusName: aws.String(p.bus), Source: aws.String(p.source),
 				DetailType: aws.String(string(e.Type)), Detail: aws.String(string(detail)), Time: aws.Time(e.OccurredAt),
+				TraceHeader: trace,
 			})
 		}
 		out, err := p.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})

@@ -16,6 +16,7 @@ import (
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/eventbridge"
+	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // fakeEventBridge speaks EventBridge's AWS JSON 1.1 PutEvents: X-Amz-Target
@@ -141,6 +142,54 @@ func TestPublishAs(t *testing.T) {
 			_ = json.Unmarshal([]byte(entry["Detail"].(string)), &detail)
 			if entry["Source"] != tc.want || detail[events.GroupField] != events.GroupID(ev) {
 				t.Errorf("entry source %v, detail group %v; want %s, %q", entry["Source"], detail[events.GroupField], tc.want, events.GroupID(ev))
+			}
+		})
+	}
+}
+
+// Inside a traced Lambda invocation every entry carries the invocation's X-Ray trace header,
+// which EventBridge hands on to the consumer's queue; outside one, none is sent.
+func TestPublishTraceHeader(t *testing.T) {
+	fake := &fakeEventBridge{failIdx: -1}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	client := awseventbridge.New(awseventbridge.Options{
+		Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: aws.NewCredentialsCache(credentials{}),
+	})
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var evs []events.Event
+	for i := range 11 { // two PutEvents calls
+		ev, _ := events.New(events.PaymentFailed, "ev_"+string(rune('a'+i)), "demo", "stripe", "evt", at, events.Payment{PaymentID: "pi_1"})
+		evs = append(evs, ev)
+	}
+	const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want any
+	}{
+		{"traced invocation", xray.WithHeader(t.Context(), header), header},
+		{"no invocation", t.Context(), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake.mu.Lock()
+			fake.calls = nil
+			fake.mu.Unlock()
+			if err := eventbridge.New(client, "borderdesk", events.SourceIntake).Publish(tc.ctx, evs...); err != nil {
+				t.Fatalf("Publish = %v; want nil", err)
+			}
+			n := 0
+			for _, call := range fake.calls {
+				for _, entry := range call {
+					n++
+					if got := entry["TraceHeader"]; got != tc.want {
+						t.Errorf("entry %v TraceHeader = %v; want %v", entry["Detail"], got, tc.want)
+					}
+				}
+			}
+			if n != len(evs) {
+				t.Errorf("entries = %d; want %d", n, len(evs))
 			}
 		})
 	}
