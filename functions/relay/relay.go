@@ -14,7 +14,9 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
@@ -26,14 +28,34 @@ const SweepAge = 3 * time.Minute
 
 // Handler relays the outbox.
 type Handler struct {
-	relay *outbox.Relay
-	now   func() time.Time
-	log   *slog.Logger
+	relay   *outbox.Relay
+	now     func() time.Time
+	log     *slog.Logger
+	metrics metrics.Recorder
 }
 
+// Option configures a Handler.
+type Option func(*Handler)
+
+// Metrics counts what the relay published (OutboxRelayed) and could not publish
+// (OutboxRelayFailures), by trigger; without it nothing is counted.
+func Metrics(rec metrics.Recorder) Option { return func(h *Handler) { h.metrics = metrics.Or(rec) } }
+
 // New returns the relay's handler.
-func New(relay *outbox.Relay, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{relay: relay, now: now, log: log}
+func New(relay *outbox.Relay, now func() time.Time, log *slog.Logger, opts ...Option) *Handler {
+	h := &Handler{relay: relay, now: now, log: log, metrics: metrics.Discard}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// count records one relay pass of trigger.
+func (h *Handler) count(trigger string, relayed, failed int) {
+	h.metrics.Record(metrics.Record{
+		Dimensions: []metrics.Dimension{metrics.Dim(metrics.Function, events.Relay), metrics.Dim(metrics.Trigger, trigger)},
+		Values:     []metrics.Value{metrics.Count(metrics.OutboxRelayed, relayed), metrics.Count(metrics.OutboxRelayFailures, failed)},
+	})
 }
 
 // Invoke takes what Lambda delivers — a batch of stream records, or the schedule's event —
@@ -82,6 +104,7 @@ func (h *Handler) Stream(ctx context.Context, ev lambdaevents.DynamoDBEvent) (la
 	for _, f := range failed {
 		resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.DynamoDBBatchItemFailure{ItemIdentifier: seq[f.PK+"\x00"+f.SK]})
 	}
+	h.count(metrics.TriggerStream, len(recs)-len(failed), len(failed))
 	if err != nil {
 		h.log.Warn("relay from the stream incomplete", "records", len(recs), "failed", len(failed), "err", err.Error())
 	}
@@ -92,6 +115,13 @@ func (h *Handler) Stream(ctx context.Context, ev lambdaevents.DynamoDBEvent) (la
 // function's error alarm fires while something cannot be relayed.
 func (h *Handler) Sweep(ctx context.Context) error {
 	n, err := h.relay.Sweep(ctx, h.now().Add(-SweepAge))
+	// A sweep reports the events it moved, not each it could not: a failed sweep counts as one
+	// failure (and fails the invocation).
+	failures := 0
+	if err != nil {
+		failures = 1
+	}
+	h.count(metrics.TriggerSweep, n, failures)
 	if n > 0 {
 		h.log.Info("sweep relayed outbox events the stream did not", "events", n)
 	}

@@ -12,7 +12,9 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/ticket"
+	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // Store is what ticketing needs of the table.
@@ -25,14 +27,26 @@ var _ Store = (*dynamo.Store)(nil)
 
 // Handler consumes ticketing's queue.
 type Handler struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
+	store   Store
+	now     func() time.Time
+	log     *slog.Logger
+	metrics metrics.Recorder
 }
 
+// Option configures a Handler.
+type Option func(*Handler)
+
+// Metrics counts each batch's processed and failed items and how old its oldest message is
+// (metrics.Batch); without it nothing is counted.
+func Metrics(rec metrics.Recorder) Option { return func(h *Handler) { h.metrics = metrics.Or(rec) } }
+
 // New returns ticketing's SQS handler.
-func New(store Store, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{store: store, now: now, log: log}
+func New(store Store, now func() time.Time, log *slog.Logger, opts ...Option) *Handler {
+	h := &Handler{store: store, now: now, log: log, metrics: metrics.Discard}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
 }
 
 // Handle applies every message of the batch and reports the ones that failed, so only
@@ -46,17 +60,19 @@ func (h *Handler) Handle(ctx context.Context, batch lambdaevents.SQSEvent) (lamb
 			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
 		}
 	}
+	metrics.Batch(h.metrics, events.Ticketing, batch, resp, h.now())
 	return resp, nil
 }
 
 func (h *Handler) apply(ctx context.Context, msg lambdaevents.SQSMessage) error {
-	log := h.log.With("message_id", msg.MessageId, "receive_count", msg.Attributes["ApproximateReceiveCount"])
+	// The trace intake's invocation started, handed on by the bus and the queue.
+	log := h.log.With("message_id", msg.MessageId, "receive_count", msg.Attributes["ApproximateReceiveCount"], xray.Attr(xray.FromSQS(msg)))
 	ev, err := events.FromSQS(msg)
 	if err != nil {
 		log.Error("poison message: cannot decode", "err", err.Error())
 		return err
 	}
-	log = log.With("event_id", ev.ID, "merchant_id", ev.MerchantID, "type", string(ev.Type))
+	log = log.With("event_id", ev.ID, "merchant_id", ev.MerchantID, "type", string(ev.Type), "correlation_id", ev.CorrelationID)
 	f, err := ticket.Read(ev)
 	if err != nil {
 		log.Error("poison message: cannot file event", "err", err.Error())

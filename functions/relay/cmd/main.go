@@ -15,6 +15,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/eventbridge"
 	"github.com/borderdesk/borderdesk/shared/lambdaenv"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/outbox"
 )
 
@@ -26,5 +27,7 @@ func main() {
 	// source is never used.
 	self := events.Function{Name: events.Relay}
 	bus := eventbridge.New(awseventbridge.NewFromConfig(env.AWS), env.EventBus, self.Source())
-	lambda.Start(relay.New(outbox.New(bus, store, env.Log), time.Now, env.Log).Invoke)
+	// EMF on stdout: Lambda ships it to CloudWatch Logs, which makes it metrics.
+	rec := metrics.NewEMF(os.Stdout, time.Now)
+	lambda.Start(relay.New(outbox.New(bus, store, env.Log), time.Now, env.Log, relay.Metrics(rec)).Invoke)
 }
