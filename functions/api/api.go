@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/cors"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
@@ -50,6 +52,7 @@ type Server struct {
 	log           *slog.Logger
 	consoleOrigin string
 	cursors       ticket.Cursors
+	metrics       metrics.Recorder
 	mux           *http.ServeMux
 }
 
@@ -66,9 +69,13 @@ func ConsoleOrigin(origin string) Option { return func(s *Server) { s.consoleOri
 // Server signs with a random key of its own, which is right for one process only.
 func Cursors(c ticket.Cursors) Option { return func(s *Server) { s.cursors = c } }
 
+// Metrics counts every answer towards the API's 5xx rate (metrics.HTTP); without this option
+// nothing is counted.
+func Metrics(rec metrics.Recorder) Option { return func(s *Server) { s.metrics = metrics.Or(rec) } }
+
 // New returns the API. newID names agents' timeline entries.
 func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger, opts ...Option) *Server {
-	s := &Server{store: store, authn: authn, now: now, newID: newID, log: log, mux: http.NewServeMux()}
+	s := &Server{store: store, authn: authn, now: now, newID: newID, log: log, metrics: metrics.Discard, mux: http.NewServeMux()}
 	s.cursors = ticket.NewRandomCursors()
 	for _, o := range opts {
 		o(s)
@@ -82,7 +89,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cors.Allow(w, r)
 	}
 	// A path that is not clean ("//api/v1/tickets") is a JSON 404, not ServeMux's redirect.
-	httpjson.Canonical(s.mux, s.log).ServeHTTP(w, r)
+	metrics.HTTP(s.metrics, events.API, httpjson.Canonical(s.mux, s.log)).ServeHTTP(w, r)
 }
 
 // consoleCORS is what the console may do cross-origin.

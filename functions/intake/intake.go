@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
@@ -19,6 +18,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
 	"github.com/borderdesk/borderdesk/shared/s3"
+	"github.com/borderdesk/borderdesk/shared/secretsmanager"
 )
 
 // Limits on what intake accepts.
@@ -39,6 +39,14 @@ type Provider interface {
 	Verify(h http.Header, body []byte, secrets []string, now time.Time) error
 	Parse(merchantID string, body []byte) (provider.Parsed, error)
 }
+
+// Secrets is where merchants' webhook secrets are kept: Secrets Manager in the cloud. A
+// merchant without any is errs.NotFound.
+type Secrets interface {
+	Secrets(ctx context.Context, merchantID string) (merchant.WebhookSecrets, error)
+}
+
+var _ Secrets = (*secretsmanager.Store)(nil)
 
 // Store is what intake needs of the table.
 type Store interface {
@@ -66,6 +74,8 @@ type Publisher interface {
 type Config struct {
 	Providers []Provider
 	Store     Store
+	// Secrets holds the merchants' webhook secrets, which the table does not.
+	Secrets Secrets
 	// Bodies keeps raw bodies over MaxInlineBody. Without it such bodies are refused (413)
 	// rather than written into an item DynamoDB would refuse.
 	Bodies BodyStore
@@ -74,9 +84,12 @@ type Config struct {
 	Log    *slog.Logger
 	// Retain is how long raw bodies are archived (TTL); 30 days when zero.
 	Retain time.Duration
-	// MerchantTTL is how long a merchant's secrets are cached in a warm function; 1 minute
-	// when zero. A rotated secret takes effect within it.
+	// MerchantTTL is how long a merchant is cached in a warm function; 1 minute when zero.
 	MerchantTTL time.Duration
+	// SecretsTTL is how long a merchant's webhook secrets are cached in a warm function; 1
+	// minute when zero. A rotated secret takes effect within it: a new one is accepted, and a
+	// removed one refused, at most SecretsTTL after the change.
+	SecretsTTL time.Duration
 	// NewID returns a fresh message id for customer messages without an Idempotency-Key.
 	NewID func() string
 }
@@ -85,7 +98,8 @@ type Config struct {
 type Handler struct {
 	cfg       Config
 	providers map[string]Provider
-	merchants merchantCache
+	merchants *cache[merchant.Merchant]
+	secrets   *cache[merchant.WebhookSecrets]
 	mux       *http.ServeMux
 	serve     http.Handler // mux behind the clean-path check
 }
@@ -98,11 +112,15 @@ func New(cfg Config) *Handler {
 	if cfg.MerchantTTL == 0 {
 		cfg.MerchantTTL = time.Minute
 	}
+	if cfg.SecretsTTL == 0 {
+		cfg.SecretsTTL = time.Minute
+	}
 	h := &Handler{cfg: cfg, providers: map[string]Provider{}, mux: http.NewServeMux()}
 	for _, p := range cfg.Providers {
 		h.providers[p.Name()] = p
 	}
-	h.merchants = merchantCache{ttl: cfg.MerchantTTL, now: cfg.Now, load: cfg.Store.GetMerchant, entries: map[string]cachedMerchant{}, loading: map[string]*load{}}
+	h.merchants = newCache(cfg.MerchantTTL, cfg.Now, cfg.Store.GetMerchant)
+	h.secrets = newCache(cfg.SecretsTTL, cfg.Now, h.loadSecrets)
 	h.routes()
 	h.serve = httpjson.Canonical(h.mux, cfg.Log)
 	return h
@@ -112,62 +130,28 @@ func New(cfg Config) *Handler {
 // ServeMux's redirect: a provider would follow it, or give up on a 3xx, never fix its URL.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve.ServeHTTP(w, r) }
 
-// merchantCache keeps merchants (and so their secrets) for a short while, so an accepted
-// webhook costs two table requests, not three.
-type merchantCache struct {
-	ttl     time.Duration
-	now     func() time.Time
-	load    func(context.Context, string) (merchant.Merchant, error)
-	mu      sync.Mutex
-	entries map[string]cachedMerchant
-	loading map[string]*load // one table read per merchant, however many requests wait
-}
-
-type load struct {
-	done chan struct{}
-	m    merchant.Merchant
-	err  error
-}
-
-type cachedMerchant struct {
-	m       merchant.Merchant
-	expires time.Time
-}
-
-func (c *merchantCache) get(ctx context.Context, id string) (merchant.Merchant, error) {
+// merchant reads merchant id through the cache.
+func (h *Handler) merchant(ctx context.Context, id string) (merchant.Merchant, error) {
 	// Refused before the table sees it: a key over DynamoDB's limit is an error there, not a
 	// missing merchant.
 	if len(id) > provider.MaxIDBytes {
 		return merchant.Merchant{}, errs.E(errs.Invalid, "merchant id is over %d bytes", provider.MaxIDBytes)
 	}
-	now := c.now()
-	c.mu.Lock()
-	if e, ok := c.entries[id]; ok && now.Before(e.expires) {
-		c.mu.Unlock()
-		return e.m, nil
-	}
-	if l, ok := c.loading[id]; ok {
-		c.mu.Unlock()
-		select {
-		case <-l.done:
-			return l.m, l.err
-		case <-ctx.Done():
-			return merchant.Merchant{}, ctx.Err()
-		}
-	}
-	l := &load{done: make(chan struct{})}
-	c.loading[id] = l
-	c.mu.Unlock()
+	return h.merchants.get(ctx, id)
+}
 
-	l.m, l.err = c.load(ctx, id)
-	c.mu.Lock()
-	delete(c.loading, id)
-	if l.err == nil {
-		c.entries[id] = cachedMerchant{m: l.m, expires: now.Add(c.ttl)}
+// loadSecrets reads the webhook secrets of merchant id (which exists). A merchant with no
+// secret yet has none: its webhooks are refused as wrongly signed, and the answer is cached
+// like any other, so they cost Secrets Manager nothing more.
+func (h *Handler) loadSecrets(ctx context.Context, id string) (merchant.WebhookSecrets, error) {
+	if h.cfg.Secrets == nil {
+		return nil, errs.E(errs.Internal, "intake has no webhook secrets store")
 	}
-	c.mu.Unlock()
-	close(l.done)
-	return l.m, l.err
+	ws, err := h.cfg.Secrets.Secrets(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return merchant.WebhookSecrets{}, nil
+	}
+	return ws, err
 }
 
 // Providers is every webhook provider intake speaks.

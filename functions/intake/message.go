@@ -113,7 +113,7 @@ var widgetCORS = cors.Policy{
 
 // messagePreflight lets a browser on one of the merchant's shop origins post messages.
 func (h *Handler) messagePreflight(w http.ResponseWriter, r *http.Request) {
-	m, err := h.merchants.get(r.Context(), r.PathValue("merchantId"))
+	m, err := h.merchant(r.Context(), r.PathValue("merchantId"))
 	if err != nil {
 		httpjson.Fail(w, r, h.cfg.Log, err)
 		return
@@ -127,7 +127,7 @@ func (h *Handler) messagePreflight(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	merchantID := r.PathValue("merchantId")
 	log := h.cfg.Log.With("merchant_id", merchantID, "provider", InboundProvider, "request_id", httpjson.RequestID(r))
-	m, err := h.merchants.get(r.Context(), merchantID)
+	m, err := h.merchant(r.Context(), merchantID)
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
 		return

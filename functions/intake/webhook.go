@@ -33,8 +33,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, errs.E(errs.NotFound, "unknown provider %q", name))
 		return
 	}
-	m, err := h.merchants.get(r.Context(), merchantID)
-	if err != nil {
+	if _, err := h.merchant(r.Context(), merchantID); err != nil {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
@@ -43,8 +42,13 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
+	secrets, err := h.secrets.get(r.Context(), merchantID)
+	if err != nil {
+		httpjson.Fail(w, r, log, err)
+		return
+	}
 	now := h.cfg.Now()
-	if err := p.Verify(r.Header, body, m.Secrets(name), now); err != nil {
+	if err := p.Verify(r.Header, body, secrets.For(name), now); err != nil {
 		httpjson.Fail(w, r, log, err)
 		return
 	}

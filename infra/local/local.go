@@ -30,6 +30,8 @@ import (
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/outbox"
 	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
+	"github.com/borderdesk/borderdesk/shared/secretsmanager"
+	smembedded "github.com/borderdesk/borderdesk/shared/secretsmanager/embedded"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
@@ -70,6 +72,9 @@ type Runtime struct {
 
 	// RawBodies is the in-memory S3 holding webhook bodies too large for a table item.
 	RawBodies *s3embedded.S3
+	// Secrets is the in-process Secrets Manager holding the merchants' webhook secrets,
+	// which intake reads through the same adapter as in the cloud.
+	Secrets *smembedded.SecretsManager
 
 	relay     *relayLoop
 	schedules *scheduler
@@ -107,7 +112,13 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
 		Clock:  cfg.Clock,
 	}
-	if err := WriteSeeds(ctx, rt.Store, cfg.Seeds); err != nil {
+	if rt.Secrets, err = smembedded.Start("127.0.0.1:0"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	webhookSecrets := secretsmanager.New(rt.Secrets.Client, "")
+	if err := WriteSeeds(ctx, rt.Store, webhookSecrets, cfg.Seeds); err != nil {
+		rt.Secrets.Close()
 		db.Close()
 		return nil, err
 	}
@@ -140,7 +151,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	// The same constructors the Lambda mains call, with local adapters.
 	httpFns := map[string]http.Handler{
 		events.Intake: intake.New(intake.Config{
-			Providers: intake.Providers(), Store: rt.Store, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
+			Providers: intake.Providers(), Store: rt.Store, Secrets: webhookSecrets, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
 		}),
 		// A cursor key per runtime start: one process verifies what it signed.
 		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API), api.Cursors(ticket.NewRandomCursors())),
@@ -311,6 +322,7 @@ func (rt *Runtime) Close() error {
 	rt.cancel()
 	rt.wg.Wait()
 	rt.RawBodies.Close()
+	rt.Secrets.Close()
 	return rt.DB.Close()
 }
 

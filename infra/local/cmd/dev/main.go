@@ -44,7 +44,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		return fmt.Errorf("listen on %s (set BORDERDESK_ADDR to use another address): %w", addr, err)
 	}
 	defer ln.Close()
-	if err := checkExposure(ln.Addr(), onNetwork); err != nil {
+	if err := checkExposure(addr, ln.Addr(), onNetwork); err != nil {
 		return err
 	}
 	seeds := local.DemoSeeds(getenv)
@@ -104,11 +104,11 @@ func devRoutesOnNetwork(getenv func(string) string) (bool, error) {
 // devRoutesSetting says so. It refuses rather than serving without /dev/*: the console signs
 // in through /dev/login and `make demo` signs in through it too, so a runtime without them
 // would look broken in confusing ways, while a refusal says exactly what to decide.
-func checkExposure(addr net.Addr, allowed bool) error {
+func checkExposure(asked string, addr net.Addr, allowed bool) error {
 	tcp, ok := addr.(*net.TCPAddr)
 	if allowed || (ok && tcp.IP.IsLoopback()) {
 		return nil
 	}
-	return fmt.Errorf("refusing to listen on %s, beyond loopback: /dev/login signs anyone in without a password and /dev/clock moves time. "+
-		"Use BORDERDESK_ADDR=127.0.0.1:8080, or set %s=1 to expose them on purpose", addr, devRoutesSetting)
+	return fmt.Errorf("refusing to serve on BORDERDESK_ADDR=%s (%s), beyond loopback: /dev/login signs anyone in without a password and /dev/clock moves time. "+
+		"Use BORDERDESK_ADDR=127.0.0.1:8080, or set %s=1 to expose them on purpose", asked, addr, devRoutesSetting)
 }

@@ -45,7 +45,8 @@ func TestRunRefusesDevRoutesBeyondLoopback(t *testing.T) {
 		{addr: "127.0.0.1:0", wantOut: "Clock: "},
 		{addr: "localhost:0", wantOut: "Clock: "},
 		{addr: "0.0.0.0:0", wantErr: "BORDERDESK_DEV_ROUTES_ON_NETWORK=1"},
-		{addr: "0.0.0.0:0", setting: "0", wantErr: "refusing to listen"},
+		{addr: "0.0.0.0:0", setting: "0", wantErr: "refusing to serve on BORDERDESK_ADDR=0.0.0.0:0"},
+		{addr: ":0", wantErr: "beyond loopback"},
 		{addr: "0.0.0.0:0", setting: "1", wantOut: "WARNING: BORDERDESK_DEV_ROUTES_ON_NETWORK=1"},
 		{addr: "127.0.0.1:0", setting: "yes", wantErr: `BORDERDESK_DEV_ROUTES_ON_NETWORK="yes"`},
 	}
