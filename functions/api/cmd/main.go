@@ -18,6 +18,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/lambdaenv"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
@@ -35,7 +36,9 @@ func main() {
 	lambdaenv.Must(env.Log, err)
 	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table)
 	srv := api.New(store, auth.Authorizer{}, time.Now, rand.Text, env.Log,
-		api.ConsoleOrigin(os.Getenv("CONSOLE_ORIGIN")), api.Cursors(cursors))
+		api.ConsoleOrigin(os.Getenv("CONSOLE_ORIGIN")), api.Cursors(cursors),
+		// EMF on stdout: Lambda ships it to CloudWatch Logs, which makes it metrics.
+		api.Metrics(metrics.NewEMF(os.Stdout, time.Now)))
 	lambda.Start(httpadapter.NewV2(srv).ProxyWithContext)
 }
 
