@@ -2,6 +2,9 @@ module github.com/borderdesk/borderdesk
 
 go 1.26.0
 
+// npm packages (the CDK CLI in infra/cdk) ship Go templates that are not this module's.
+ignore node_modules
+
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.224.0
 	github.com/aws/aws-lambda-go v1.55.1

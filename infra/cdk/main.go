@@ -4,9 +4,11 @@
 //
 // Environment:
 //
-//	BORDERDESK_BUILD_DIR           the functions' build directory; relative paths are from
-//	                               the repository root (default "build")
-//	BORDERDESK_CONSOLE_DIR         the built console, likewise (default "console/dist")
+//	BORDERDESK_BUILD_DIR           the functions' build directory; a relative path is from
+//	                               the working directory, as a shell would take it (the CDK
+//	                               CLI runs the app from infra/cdk, so `make deploy` passes
+//	                               ../../build); unset, the repository's build/
+//	BORDERDESK_CONSOLE_DIR         the built console, likewise (unset: console/dist)
 //	BORDERDESK_AUTH_DOMAIN_PREFIX  the hosted sign-in's Cognito domain prefix (default
 //	                               "borderdesk-" and part of the stack's id)
 //	CDK_OUTDIR                     where the cloud assembly goes (default "cdk.out"; the CDK
@@ -95,21 +97,23 @@ func environment(getenv func(string) string) *awscdk.Environment {
 	return &awscdk.Environment{Account: optional(account), Region: optional(region)}
 }
 
-// resolveDir makes dir (fallback when empty) absolute; a relative dir is taken from the
-// repository root, so the app finds the build whether it runs from the root (`make synth`)
-// or from infra/cdk (`cdk deploy`).
+// resolveDir makes dir absolute. A relative dir is taken from the working directory wd, like
+// any path a caller types: from the root `go run ./infra/cdk` and BORDERDESK_BUILD_DIR=build
+// mean the same build as `cdk synth` from infra/cdk (which runs `go run .` there) and
+// ../../build. Only the fallback, used when dir is empty, is from the repository root, so the
+// app finds the build from either folder without being told.
 func resolveDir(dir, fallback, wd string) (string, error) {
-	if dir == "" {
-		dir = fallback
-	}
 	if filepath.IsAbs(dir) {
 		return dir, nil
+	}
+	if dir != "" {
+		return filepath.Join(wd, dir), nil
 	}
 	root, err := repoRoot(wd)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, dir), nil
+	return filepath.Join(root, fallback), nil
 }
 
 // repoRoot is the nearest directory at or above dir holding go.mod.

@@ -898,7 +898,11 @@ func TestResolveDir(t *testing.T) {
 		{"", "build", root, filepath.Join(root, "build")},
 		{"", "build", sub, filepath.Join(root, "build")},
 		{"", "console/dist", sub, filepath.Join(root, "console", "dist")},
-		{"dist/lambda", "build", sub, filepath.Join(root, "dist", "lambda")},
+		// Set, a relative path is from the working directory: `make deploy` runs the CLI in
+		// infra/cdk with ../../build, `make synth` used to run from the root with build.
+		{"../../build", "build", sub, filepath.Join(root, "build")},
+		{"build", "build", root, filepath.Join(root, "build")},
+		{"dist/lambda", "build", sub, filepath.Join(sub, "dist", "lambda")},
 		{abs, "build", sub, abs},
 	} {
 		got, err := resolveDir(tc.dir, tc.fallback, tc.wd)

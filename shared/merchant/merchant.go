@@ -2,7 +2,9 @@
 // its agents. Every other record in Borderdesk belongs to exactly one merchant.
 package merchant
 
-// Merchant is a tenant.
+// Merchant is a tenant. Its webhook secrets are not part of it: they are WebhookSecrets,
+// kept apart (in Secrets Manager in the cloud), so a function that reads merchants never
+// reads secrets.
 type Merchant struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
@@ -10,17 +12,11 @@ type Merchant struct {
 	// messages. It is public by design (it sits in the shop's page), so it only lets a caller
 	// create messages.
 	PublishableKey string `json:"publishable_key"`
-	// WebhookSecrets holds, per provider ("stripe", "aftership"), the secrets currently
-	// accepted. More than one is active while a secret is being rotated.
-	WebhookSecrets map[string][]string `json:"webhook_secrets"`
 	// ShopOrigins are the origins ("https://shop.example") whose pages may post customer
 	// messages from the browser (the widget). Servers may post from anywhere.
 	ShopOrigins []string `json:"shop_origins,omitempty"`
 	TimeZone    string   `json:"time_zone"` // IANA
 }
-
-// Secrets returns the active webhook secrets for provider.
-func (m Merchant) Secrets(provider string) []string { return m.WebhookSecrets[provider] }
 
 // Role is what an agent may do.
 type Role string

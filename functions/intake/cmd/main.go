@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	awseventbridge "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/borderdesk/borderdesk/events"
@@ -20,6 +21,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/eventbridge"
 	"github.com/borderdesk/borderdesk/shared/lambdaenv"
 	"github.com/borderdesk/borderdesk/shared/s3"
+	"github.com/borderdesk/borderdesk/shared/secretsmanager"
 )
 
 func main() {
@@ -30,9 +32,16 @@ func main() {
 	if rawBucket == "" {
 		lambdaenv.Must(env.Log, errors.New("RAW_BUCKET is not set"))
 	}
+	// MERCHANT_SECRETS_PREFIX starts the names of the merchants' webhook secrets in Secrets
+	// Manager, the ones the stack lets intake read.
+	secretsPrefix := os.Getenv("MERCHANT_SECRETS_PREFIX")
+	if secretsPrefix == "" {
+		lambdaenv.Must(env.Log, errors.New("MERCHANT_SECRETS_PREFIX is not set"))
+	}
 	h := intake.New(intake.Config{
 		Providers: intake.Providers(),
 		Store:     dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table),
+		Secrets:   secretsmanager.New(awssm.NewFromConfig(env.AWS), secretsPrefix),
 		Bodies:    s3.New(awss3.NewFromConfig(env.AWS), rawBucket),
 		Bus:       eventbridge.New(awseventbridge.NewFromConfig(env.AWS), env.EventBus, events.SourceIntake),
 		Now:       time.Now,
