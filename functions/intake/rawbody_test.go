@@ -123,7 +123,7 @@ func TestLargeWebhookBodyKeptInS3(t *testing.T) {
 func TestLargeBodyWithoutBodyStore(t *testing.T) {
 	base := newFixture(t)
 	h := intake.New(intake.Config{
-		Providers: intake.Providers(), Store: base.store, Bus: base.bus, Now: func() time.Time { return now },
+		Providers: intake.Providers(), Store: base.store, Secrets: base.secrets, Bus: base.bus, Now: func() time.Time { return now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), NewID: func() string { return "x" },
 	})
 	body := bigDelivery(t, "e-no-store", intake.MaxInlineBody+1)

@@ -15,6 +15,10 @@ import (
 // it from the token's auth.MerchantClaim.
 const merchantIDAttribute = auth.MerchantAttribute
 
+// passwordMinLength is an agent's shortest password. Agents can move money; Cognito also
+// requires each character class.
+const passwordMinLength = 12
+
 // roles are the Cognito groups, most privileged first (lower precedence wins when a user is
 // in more than one).
 var roles = []merchant.Role{merchant.RoleAdmin, merchant.RoleSupervisor, merchant.RoleAgent}
@@ -42,6 +46,19 @@ func newAuth(scope constructs.Construct, consoleURL, domainPrefix string) agentA
 		// authenticator app.
 		Mfa:             awscognito.Mfa_OPTIONAL,
 		MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength:            jsii.Number(passwordMinLength),
+			RequireLowercase:     jsii.Bool(true),
+			RequireUppercase:     jsii.Bool(true),
+			RequireDigits:        jsii.Bool(true),
+			RequireSymbols:       jsii.Bool(true),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+		},
+		// For the same reason, threat protection: sign-ins with leaked credentials are
+		// blocked and risky ones challenged, not just logged. It needs the Plus plan, priced
+		// per active user; a merchant's agents are few.
+		FeaturePlan:                  awscognito.FeaturePlan_PLUS,
+		StandardThreatProtectionMode: awscognito.StandardThreatProtectionMode_FULL_FUNCTION,
 		CustomAttributes: &map[string]awscognito.ICustomAttribute{
 			// Immutable: an agent never changes tenant.
 			merchantIDAttribute: awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
@@ -86,9 +103,12 @@ func newAuth(scope constructs.Construct, consoleURL, domainPrefix string) agentA
 			Email: jsii.Bool(true), EmailVerified: jsii.Bool(true), Fullname: jsii.Bool(true),
 			Locale: jsii.Bool(true), Timezone: jsii.Bool(true),
 		}).WithCustomAttributes(jsii.String(merchantIDAttribute)),
-		// Agents may edit their profile but never their merchant.
+		// Agents may edit how they are shown and spoken to, nothing that says who they are:
+		// not their email (the console shows it and mail goes to it; an agent is identified
+		// by sub) and never their merchant. Group membership, their role, is not an attribute
+		// at all: only an admin call with the operator's credentials changes it.
 		WriteAttributes: awscognito.NewClientAttributes().WithStandardAttributes(&awscognito.StandardAttributesMask{
-			Email: jsii.Bool(true), Fullname: jsii.Bool(true), Locale: jsii.Bool(true), Timezone: jsii.Bool(true),
+			Fullname: jsii.Bool(true), Locale: jsii.Bool(true), Timezone: jsii.Bool(true),
 		}),
 	})
 	issuer := "https://cognito-idp." + *stack.Region() + "." + *stack.UrlSuffix() + "/" + *pool.UserPoolId()

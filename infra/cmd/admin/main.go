@@ -2,6 +2,9 @@
 // merchant and agent records the functions read, rotates webhook secrets, and prints the
 // Cognito command that gives an agent a sign-in. It uses the AWS credentials of the
 // environment and the stack's table (BORDERDESK_TABLE, the TableName output of the stack).
+// Webhook secrets are not in the table but in Secrets Manager, one secret per merchant,
+// <BORDERDESK_SECRETS_PREFIX><merchant>/webhooks (prefix borderdesk/merchants/ by default,
+// the one the stack lets intake read); the first `secret add` creates it.
 //
 //	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example
 //	go run ./infra/cmd/admin secret add -merchant acme -provider stripe -secret whsec_…
@@ -23,13 +26,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/borderdesk/borderdesk/shared/auth"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/secretsmanager"
+	smembedded "github.com/borderdesk/borderdesk/shared/secretsmanager/embedded"
 )
 
 func main() {
@@ -47,6 +54,18 @@ type Store interface {
 	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
 }
 
+// Secrets is what admin needs of the merchants' webhook secrets (Secrets Manager).
+type Secrets interface {
+	Secrets(ctx context.Context, merchantID string) (merchant.WebhookSecrets, error)
+	PutSecrets(ctx context.Context, merchantID string, ws merchant.WebhookSecrets) error
+	Changed(ctx context.Context, merchantID string) (time.Time, error)
+}
+
+var _ Secrets = (*secretsmanager.Store)(nil)
+
+// secretsTTL is how long intake caches a merchant's secrets (intake.Config.SecretsTTL).
+const secretsTTL = time.Minute
+
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	if len(args) < 2 {
 		return errors.New("usage: admin merchant put|show, secret add|remove, agent put (see the package comment)")
@@ -55,25 +74,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if table == "" {
 		return errors.New("BORDERDESK_TABLE is not set: use the TableName output of the stack")
 	}
-	var db *dynamodb.Client
-	if endpoint := getenv("BORDERDESK_DYNAMODB_ENDPOINT"); endpoint != "" {
-		db = dynamo.LocalClient(endpoint)
-	} else {
-		cfg, err := config.LoadDefaultConfig(ctx)
-		if err != nil {
+	// The endpoints are for tests and local peers; without them, AWS's.
+	dbEndpoint, smEndpoint := getenv("BORDERDESK_DYNAMODB_ENDPOINT"), getenv("BORDERDESK_SECRETSMANAGER_ENDPOINT")
+	var cfg aws.Config
+	if dbEndpoint == "" || smEndpoint == "" {
+		var err error
+		if cfg, err = config.LoadDefaultConfig(ctx); err != nil {
 			return fmt.Errorf("load AWS config: %w", err)
 		}
-		db = dynamodb.NewFromConfig(cfg)
+	}
+	db := dynamodb.NewFromConfig(cfg)
+	if dbEndpoint != "" {
+		db = dynamo.LocalClient(dbEndpoint)
+	}
+	sm := awssm.NewFromConfig(cfg)
+	if smEndpoint != "" {
+		sm = smembedded.Client(smEndpoint)
 	}
 	store := dynamo.New(db, table)
+	secrets := secretsmanager.New(sm, getenv("BORDERDESK_SECRETS_PREFIX"))
 	cmd := args[0] + " " + args[1]
 	switch cmd {
 	case "merchant put":
 		return merchantPut(ctx, store, args[2:], out)
 	case "merchant show":
-		return merchantShow(ctx, store, args[2:], out)
+		return merchantShow(ctx, store, secrets, args[2:], out)
 	case "secret add", "secret remove":
-		return secret(ctx, store, args[1], args[2:], out)
+		return secret(ctx, store, secrets, args[1], args[2:], out)
 	case "agent put":
 		return agentPut(ctx, store, args[2:], out)
 	}
@@ -104,7 +131,7 @@ func merchantPut(ctx context.Context, store Store, args []string, out io.Writer)
 	m, err := store.GetMerchant(ctx, *id)
 	switch {
 	case errs.Is(err, errs.NotFound):
-		m = merchant.Merchant{ID: *id, PublishableKey: "pk_" + rand.Text(), WebhookSecrets: map[string][]string{}}
+		m = merchant.Merchant{ID: *id, PublishableKey: "pk_" + rand.Text()}
 	case err != nil:
 		return err
 	}
@@ -119,7 +146,7 @@ func merchantPut(ctx context.Context, store Store, args []string, out io.Writer)
 	return nil
 }
 
-func merchantShow(ctx context.Context, store Store, args []string, out io.Writer) error {
+func merchantShow(ctx context.Context, store Store, secrets Secrets, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("merchant show", flag.ContinueOnError)
 	id := fs.String("id", "", "merchant id")
 	if err := fs.Parse(args); err != nil {
@@ -133,16 +160,26 @@ func merchantShow(ctx context.Context, store Store, args []string, out io.Writer
 	if err != nil {
 		return err
 	}
+	ws, err := secrets.Secrets(ctx, *id)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return err
+	}
 	fmt.Fprintf(out, "merchant %s (%s), time zone %s\npublishable key: %s\nshop origins: %s\n", m.ID, m.Name, m.TimeZone, m.PublishableKey, strings.Join(m.ShopOrigins, " "))
-	for _, p := range slices.Sorted(maps.Keys(m.WebhookSecrets)) {
+	if len(ws) == 0 {
+		fmt.Fprintf(out, "webhook secrets: none yet (admin secret add -merchant %s …)\n", m.ID)
+	}
+	for _, p := range slices.Sorted(maps.Keys(ws)) {
 		var masked []string
-		for _, s := range m.WebhookSecrets[p] {
+		for _, s := range ws.For(p) {
 			masked = append(masked, mask(s))
 		}
 		fmt.Fprintf(out, "%s secrets: %s\n", p, strings.Join(masked, " "))
 	}
+	if changed, err := secrets.Changed(ctx, *id); err == nil {
+		fmt.Fprintf(out, "webhook secrets changed %s, in effect everywhere by %s\n", changed.Format(time.RFC3339), changed.Add(secretsTTL).Format(time.RFC3339))
+	}
 	for _, a := range agents {
-		fmt.Fprintf(out, "agent %s (%s, %s, %s)\n", a.Email, a.Name, a.Role, a.Language)
+		fmt.Fprintf(out, "agent %s %s (%s, %s, %s)\n", a.ID, a.Email, a.Name, a.Role, a.Language)
 	}
 	return nil
 }
@@ -156,8 +193,9 @@ func mask(s string) string {
 }
 
 // secret adds or removes one webhook secret. Rotation is add the new one, switch the
-// provider over, remove the old one: both verify meanwhile.
-func secret(ctx context.Context, store Store, verb string, args []string, out io.Writer) error {
+// provider over, remove the old one: both verify meanwhile. Intake sees a change within its
+// cache's minute, so remove the old one only once the provider signs with the new one.
+func secret(ctx context.Context, store Store, secrets Secrets, verb string, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("secret "+verb, flag.ContinueOnError)
 	id := fs.String("merchant", "", "merchant id")
 	provider := fs.String("provider", "", "stripe or aftership")
@@ -171,30 +209,37 @@ func secret(ctx context.Context, store Store, verb string, args []string, out io
 	if *value == "" {
 		return errors.New("-secret is required")
 	}
-	m, err := store.GetMerchant(ctx, *id)
-	if err != nil {
+	if _, err := store.GetMerchant(ctx, *id); err != nil {
 		return err
 	}
-	if m.WebhookSecrets == nil {
-		m.WebhookSecrets = map[string][]string{}
+	ws, err := secrets.Secrets(ctx, *id)
+	if err != nil && !errs.Is(err, errs.NotFound) { // not found: the first secret creates it
+		return err
 	}
-	have := m.WebhookSecrets[*provider]
 	switch verb {
 	case "add":
-		if !slices.Contains(have, *value) {
-			have = append(have, *value)
-		}
+		ws = ws.With(*provider, *value)
 	case "remove":
-		have = slices.DeleteFunc(have, func(s string) bool { return s == *value })
+		var had bool
+		if ws, had = ws.Without(*provider, *value); !had {
+			// Said plainly: a mistyped secret would otherwise leave the old one active.
+			return fmt.Errorf("that secret is not one of %s's %s secrets (merchant show lists them, masked)", *id, *provider)
+		}
 	}
-	m.WebhookSecrets[*provider] = have
-	if err := store.PutMerchant(ctx, m); err != nil {
+	if err := secrets.PutSecrets(ctx, *id, ws); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s now has %d active %s secret(s); warm functions pick the change up within a minute\n", m.ID, len(have), *provider)
+	n := len(ws.For(*provider))
+	fmt.Fprintf(out, "%s now has %d active %s secret(s); intake uses them within %s (its cache)\n", *id, n, *provider, secretsTTL)
+	if n == 0 {
+		fmt.Fprintf(out, "with none, every %s webhook to %s is refused until a secret is added\n", *provider, *id)
+	}
 	return nil
 }
 
+// agentPut writes an agent's record, keyed by their Cognito sub. A new agent needs -sub: the
+// command cannot create the Cognito user (it only uses the table), so it prints the commands
+// that create the user and read their sub back. An agent already on record is found by email.
 func agentPut(ctx context.Context, store Store, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("agent put", flag.ContinueOnError)
 	id := fs.String("merchant", "", "merchant id")

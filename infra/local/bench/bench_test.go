@@ -25,6 +25,8 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
+	"github.com/borderdesk/borderdesk/shared/secretsmanager"
+	smembedded "github.com/borderdesk/borderdesk/shared/secretsmanager/embedded"
 )
 
 const (
@@ -335,8 +337,14 @@ func bootIntake(b *testing.B) (url string, db *embedded.DynamoDB, secret string)
 	b.Cleanup(func() { _ = db.Close() })
 	now := queue.SystemClock{}.Now
 	store := dynamo.New(db.Client, table)
+	sm, err := smembedded.Start("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = sm.Close() })
+	secrets := secretsmanager.New(sm.Client, "")
 	seeds := local.DemoSeeds(noEnv)
-	if err := local.WriteSeeds(ctx, store, seeds); err != nil {
+	if err := local.WriteSeeds(ctx, store, secrets, seeds); err != nil {
 		b.Fatal(err)
 	}
 	queues := map[string]*queue.Queue{}
@@ -352,7 +360,7 @@ func bootIntake(b *testing.B) (url string, db *embedded.DynamoDB, secret string)
 		b.Fatal(err)
 	}
 	h := intake.New(intake.Config{
-		Providers: intake.Providers(), Store: store, Bus: bus, Now: now, Log: quiet(), NewID: rand.Text,
+		Providers: intake.Providers(), Store: store, Secrets: secrets, Bus: bus, Now: now, Log: quiet(), NewID: rand.Text,
 	})
 	return serve(b, h) + "/webhooks/" + merchantID + "/" + stripe.Name, db, stripeSecret(b, seeds)
 }
@@ -361,7 +369,7 @@ func stripeSecret(b *testing.B, seeds []local.Seed) string {
 	b.Helper()
 	for _, s := range seeds {
 		if s.Merchant.ID == merchantID {
-			return demo.SecretsOf(s.Merchant).Stripe
+			return demo.SecretsOf(s.Merchant, s.Secrets).Stripe
 		}
 	}
 	b.Fatalf("no seeded merchant %q", merchantID)

@@ -35,9 +35,9 @@ type Secrets struct {
 	PublishableKey string // the shop's key for customer messages (X-Borderdesk-Key)
 }
 
-// SecretsOf returns the secrets providers sign m's webhooks with: the first of each
-// provider's secrets, the one a rotation keeps current.
-func SecretsOf(m merchant.Merchant) Secrets {
+// SecretsOf returns the secrets providers sign m's webhooks with, given its webhook secrets
+// ws: the first of each provider's secrets, the one a rotation keeps current.
+func SecretsOf(m merchant.Merchant, ws merchant.WebhookSecrets) Secrets {
 	first := func(s []string) string {
 		if len(s) == 0 {
 			return ""
@@ -45,8 +45,8 @@ func SecretsOf(m merchant.Merchant) Secrets {
 		return s[0]
 	}
 	return Secrets{
-		Stripe:         first(m.Secrets(stripe.Name)),
-		AfterShip:      first(m.Secrets(aftership.Name)),
+		Stripe:         first(ws.For(stripe.Name)),
+		AfterShip:      first(ws.For(aftership.Name)),
 		PublishableKey: m.PublishableKey,
 	}
 }

@@ -39,7 +39,7 @@ func boot(t *testing.T) env {
 	e := env{rt: rt, baseURL: srv.URL, client: srv.Client(), secrets: map[string]Secrets{}}
 	e.client.Timeout = 10 * time.Second
 	for _, s := range seeds {
-		e.secrets[s.Merchant.ID] = SecretsOf(s.Merchant)
+		e.secrets[s.Merchant.ID] = SecretsOf(s.Merchant, s.Secrets)
 	}
 	t.Cleanup(func() {
 		// Let ticketing finish before the runtime closes, and leave nothing dead-lettered:

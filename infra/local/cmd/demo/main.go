@@ -44,7 +44,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	var secrets *demo.Secrets
 	for _, s := range local.DemoSeeds(getenv) {
 		if s.Merchant.ID == merchantID {
-			v := demo.SecretsOf(s.Merchant)
+			v := demo.SecretsOf(s.Merchant, s.Secrets)
 			secrets = &v
 		}
 	}
