@@ -6,7 +6,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 BUILD_DIR ?= build
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-.PHONY: dev demo test test-go test-console console build functions synth deploy bench lint
+.PHONY: dev demo test test-go test-cdk test-console console build functions synth deploy bench lint
 
 dev: ## Run the whole system and the console on http://localhost:8080 (embedded DynamoDB, in-process bus and queues)
 	@$(MAKE) --no-print-directory console || echo "!! console not built (npm unavailable?): the API runs, / says so"
@@ -15,13 +15,21 @@ dev: ## Run the whole system and the console on http://localhost:8080 (embedded 
 demo: ## Send signed sample webhooks and customer messages to the running `make dev`
 	$(GO) run ./infra/local/cmd/demo
 
-test: test-go test-console ## Every test: Go (unit, store, end-to-end, CDK template) and the console
+test: test-go test-cdk test-console ## Every test: Go (unit, store, end-to-end), the CDK stack and the console
 
-# The CDK tests run without -race: jsii-runtime-go's own process shutdown races (Cmd.Wait
-# from two goroutines), which is not ours to fix.
 test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m $$($(GO) list ./... | grep -v /infra/cdk)
+
+# The pinned CDK CLI and cdk-nag (infra/cdk/package.json).
+infra/cdk/node_modules: infra/cdk/package-lock.json
+	cd infra/cdk && npm ci --no-audit --no-fund
+	@touch $@
+
+# The stack's template tests, `cdk synth` through the pinned CLI as `make deploy` runs it, and
+# cdk-nag over the template. Without -race: jsii-runtime-go's own process shutdown races
+# (Cmd.Wait from two goroutines), which is not ours to fix.
+test-cdk: infra/cdk/node_modules
 	$(GO) test -count=1 -timeout 10m ./infra/cdk/
 
 console/node_modules: console/package-lock.json
@@ -46,17 +54,22 @@ functions: ## Lambda binaries for provided.al2023 arm64, one directory per funct
 			-o $(BUILD_DIR)/$$fn/bootstrap ./functions/$$fn/cmd || exit 1; \
 	done
 
-synth: functions console ## Write the CloudFormation template to cdk.out/ (offline, no AWS credentials)
-	BORDERDESK_BUILD_DIR=$(BUILD_DIR) $(GO) run ./infra/cdk
-	@ls cdk.out/*.template.json
+# The CDK CLI runs the app (cdk.json: `go run .`) in infra/cdk, so relative paths it passes
+# are from there.
+CDK_BUILD_DIR := $(if $(filter /%,$(BUILD_DIR)),$(BUILD_DIR),../../$(BUILD_DIR))
+CDK := cd infra/cdk && BORDERDESK_BUILD_DIR=$(CDK_BUILD_DIR) BORDERDESK_CONSOLE_DIR=../../console/dist npx cdk
 
-deploy: build ## Deploy to the AWS account in your environment
-	cd infra/cdk && BORDERDESK_BUILD_DIR=../../$(BUILD_DIR) npx --yes aws-cdk@2 deploy
+synth: functions console infra/cdk/node_modules ## Write the CloudFormation template to infra/cdk/cdk.out/ and cdk-nag it (offline, no AWS credentials)
+	$(CDK) synth --quiet
+	cd infra/cdk && node nag/nag.mjs cdk.out/Borderdesk.template.json
+
+deploy: build infra/cdk/node_modules ## Deploy to the AWS account in your environment
+	$(CDK) deploy
 
 bench: ## Benchmarks: webhooks/s end to end, ack latency, DynamoDB requests per webhook
 	$(GO) test -run '^$$' -bench . -count 1 ./infra/local/bench/
 
 lint:
-	gofmt -l . | (! grep .)
+	gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go') | (! grep .)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

@@ -48,6 +48,7 @@ func newBus(scope constructs.Construct) bus {
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
+	acknowledge(dlq, dlqRules("the bus's rule targets", "AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy")...)
 	return bus{EventBus: eb, deliveryDLQ: dlq}
 }
 
@@ -83,7 +84,7 @@ func (b bus) subscribe(scope constructs.Construct, consumer string, subs []event
 func schedule(scope constructs.Construct, f events.Function, fn awslambda.IFunction) awsevents.Rule {
 	// A run that could not start within one period is superseded by the next one.
 	maxAge := max(f.Schedule, time.Minute)
-	return awsevents.NewRule(scope, jsii.String("Schedule"), &awsevents.RuleProps{
+	rule := awsevents.NewRule(scope, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Runs " + f.Name + " every " + f.Schedule.String()),
 		Schedule:    awsevents.Schedule_Rate(duration(f.Schedule)),
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
@@ -91,6 +92,9 @@ func schedule(scope constructs.Construct, f events.Function, fn awslambda.IFunct
 			RetryAttempts: jsii.Number(2),
 		})},
 	})
+	acknowledge(rule, nagRule{id: "Serverless-EventBusDLQ",
+		reason: "A schedule's event is a tick that carries nothing: one that cannot be delivered is superseded by the next, and the function's errors alarm"})
+	return rule
 }
 
 // duration converts a Go duration to CDK's, in whole seconds.

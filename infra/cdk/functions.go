@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -92,8 +93,35 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 			Conditions: &map[string]any{"StringEquals": map[string]any{"events:source": jsii.Strings(sources...)}},
 		}))
 	}
+	acknowledge(fn.Role(), lambdaBasicExecution)
+	acknowledgePolicy(fn,
+		nagRule{id: "AwsSolutions-IAM5", appliesTo: []string{"Resource::*"},
+			reason: "Tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions"},
+		nagRule{id: "AwsSolutions-IAM5", appliesTo: []string{`regex:^Resource::<Table[0-9A-F]{8}\.Arn>/index/\*$`},
+			reason: "The one table's own indexes (Table.Grant*Data), which the function queries; no other table's"})
+	acknowledge(fn, nagRule{id: "Serverless-LambdaDLQ", reason: noDLQReason(f)})
 	awscdk.Tags_Of(scope).Add(jsii.String(functionTag), jsii.String(f.Name), nil)
 	return fn
+}
+
+// noDLQReason says why f needs no dead-letter queue of its own: a Lambda DLQ catches only
+// failed asynchronous invocations, and each of f's triggers either invokes it synchronously
+// or keeps the failure somewhere else.
+func noDLQReason(f events.Function) string {
+	var why []string
+	if len(f.Routes) > 0 {
+		why = append(why, "API Gateway invokes it synchronously: a failure is the caller's 5xx, and webhook senders retry")
+	}
+	if f.Queue != nil {
+		why = append(why, "its SQS event source is synchronous: a failed message returns to the queue and ends in the queue's DLQ")
+	}
+	if f.Stream {
+		why = append(why, "its stream event source sends what keeps failing to the stream's DLQ")
+	}
+	if f.Schedule > 0 {
+		why = append(why, "a failed scheduled run is retried, and the next run does the same work again")
+	}
+	return strings.Join(why, "; ")
 }
 
 // timeout is the longest f may run: the tightest of what each of its triggers allows.

@@ -65,6 +65,7 @@ func newConsumerQueue(scope constructs.Construct, f events.Function) consumerQue
 		// event.
 		props.ContentBasedDeduplication = jsii.Bool(true)
 	}
+	acknowledge(dlq, dlqRules(f.Name+"'s queue", "Serverless-SQSRedrivePolicy")...)
 	queue := awssqs.NewQueue(scope, jsii.String("Queue"), props)
 	c := consumerQueue{queue: queue, dlq: dlq, inbox: queue, dlqs: []scopedQueue{{scope, dlq, f.Name}}}
 	if q.FIFO {
@@ -89,6 +90,7 @@ func (c *consumerQueue) stage(scope constructs.Construct, f events.Function) aws
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
+	acknowledge(dlq, dlqRules(f.Name+"'s staging queue", "Serverless-SQSRedrivePolicy")...)
 	staging := awssqs.NewQueue(scope, jsii.String("Queue"), &awssqs.QueueProps{
 		Encryption: awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL: jsii.Bool(true),

@@ -82,6 +82,10 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 			q := newConsumerQueue(scope, f)
 			bus.subscribe(scope, f.Name, subscriptionsOf(subs, f.Name), q.inbox)
 			fn.AddEventSource(q.eventSource(f))
+			for _, m := range children(fn, "SqsEventSource") {
+				acknowledge(m, nagRule{id: "Serverless-LambdaEventSourceMappingDestination",
+					reason: "An SQS event source takes no on-failure destination: a message that keeps failing moves to the queue's own DLQ (redrive policy), which alarms"})
+			}
 			for _, d := range q.dlqs {
 				alarms.dlq(d.scope, d.queue, d.what)
 			}
