@@ -14,6 +14,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/providers/aftership"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
 	"github.com/borderdesk/borderdesk/shared/providers/stripe"
@@ -82,6 +83,8 @@ type Config struct {
 	Bus    Publisher
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Metrics counts what intake answers and publishes; nothing is counted when nil.
+	Metrics metrics.Recorder
 	// Retain is how long raw bodies are archived (TTL); 30 days when zero.
 	Retain time.Duration
 	// MerchantTTL is how long a merchant is cached in a warm function; 1 minute when zero.
@@ -109,6 +112,7 @@ func New(cfg Config) *Handler {
 	if cfg.Retain == 0 {
 		cfg.Retain = dynamo.ReceiptRetention
 	}
+	cfg.Metrics = metrics.Or(cfg.Metrics)
 	if cfg.MerchantTTL == 0 {
 		cfg.MerchantTTL = time.Minute
 	}
@@ -122,7 +126,7 @@ func New(cfg Config) *Handler {
 	h.merchants = newCache(cfg.MerchantTTL, cfg.Now, cfg.Store.GetMerchant)
 	h.secrets = newCache(cfg.SecretsTTL, cfg.Now, h.loadSecrets)
 	h.routes()
-	h.serve = httpjson.Canonical(h.mux, cfg.Log)
+	h.serve = metrics.HTTP(cfg.Metrics, events.Intake, httpjson.Canonical(h.mux, cfg.Log))
 	return h
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
+	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // InboundProvider is the receipt provider name of customer messages.
@@ -126,7 +127,10 @@ func (h *Handler) messagePreflight(w http.ResponseWriter, r *http.Request) {
 // however often it retries.
 func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 	merchantID := r.PathValue("merchantId")
-	log := h.cfg.Log.With("merchant_id", merchantID, "provider", InboundProvider, "request_id", httpjson.RequestID(r))
+	log := h.cfg.Log.With("merchant_id", merchantID, "provider", InboundProvider, "request_id", httpjson.RequestID(r), xray.Attr(xray.Header(r.Context())))
+	t := h.tally(w, r, InboundProvider)
+	defer t.record()
+	w = t
 	m, err := h.merchant(r.Context(), merchantID)
 	if err != nil {
 		httpjson.Fail(w, r, log, err)
@@ -188,6 +192,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
+	t.accepted(answer)
 	log.Info("message "+answer.Status, "event_id", ev.ID)
 	httpjson.Write(w, http.StatusAccepted, answer)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
+	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // Answer is intake's success body.
@@ -27,7 +28,10 @@ type Answer struct {
 
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 	merchantID, name := r.PathValue("merchantId"), r.PathValue("provider")
-	log := h.cfg.Log.With("merchant_id", merchantID, "provider", name, "request_id", httpjson.RequestID(r))
+	log := h.cfg.Log.With("merchant_id", merchantID, "provider", name, "request_id", httpjson.RequestID(r), xray.Attr(xray.Header(r.Context())))
+	t := h.tally(w, r, name)
+	defer t.record()
+	w = t
 	p, ok := h.providers[name]
 	if !ok {
 		httpjson.Fail(w, r, log, errs.E(errs.NotFound, "unknown provider %q", name))
@@ -73,6 +77,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
+	t.accepted(answer)
 	log.Info("webhook "+answer.Status, "events", len(parsed.Events))
 	httpjson.Write(w, http.StatusOK, answer)
 }
@@ -115,6 +120,7 @@ func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event)
 		if err := h.cfg.Bus.Publish(r.Context(), evs...); err != nil {
 			return Answer{}, errs.Wrap(errs.Transient, err, "could not publish; please retry")
 		}
+		h.published(len(evs))
 	}
 	if err := h.cfg.Store.MarkPublished(r.Context(), rc.MerchantID, rc.Provider, rc.EventID, h.cfg.Now()); err != nil {
 		// The events are on the bus; a retry would publish them again, which consumers

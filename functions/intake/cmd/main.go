@@ -20,6 +20,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/eventbridge"
 	"github.com/borderdesk/borderdesk/shared/lambdaenv"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/s3"
 	"github.com/borderdesk/borderdesk/shared/secretsmanager"
 )
@@ -47,6 +48,8 @@ func main() {
 		Now:       time.Now,
 		Log:       env.Log,
 		NewID:     rand.Text,
+		// EMF on stdout: Lambda ships it to CloudWatch Logs, which makes it metrics.
+		Metrics: metrics.NewEMF(os.Stdout, time.Now),
 	})
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }
