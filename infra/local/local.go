@@ -152,18 +152,20 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	httpFns := map[string]http.Handler{
 		events.Intake: intake.New(intake.Config{
 			Providers: intake.Providers(), Store: rt.Store, Secrets: webhookSecrets, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
+			Metrics: metricsFor(cfg.Log, events.Intake),
 		}),
 		// A cursor key per runtime start: one process verifies what it signed.
-		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API), api.Cursors(ticket.NewRandomCursors())),
+		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API), api.Cursors(ticket.NewRandomCursors()),
+			api.Metrics(metricsFor(cfg.Log, events.API))),
 	}
 	queueFns := map[string]queue.Handler{
-		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing)).Handle,
+		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing), ticketing.Metrics(metricsFor(cfg.Log, events.Ticketing))).Handle,
 	}
 	maps.Copy(queueFns, cfg.QueueHandlers)
 	scheduleFns := map[string]ScheduleHandler{
 		// The relay Lambda's own handler, as its schedule rule invokes it, taking turns with
 		// the sweep loop.
-		events.Relay: relaySchedule(relay.New(relayOutbox, now, relayLog), rt.relay),
+		events.Relay: relaySchedule(relay.New(relayOutbox, now, relayLog, relay.Metrics(metricsFor(cfg.Log, events.Relay))), rt.relay),
 	}
 	maps.Copy(scheduleFns, cfg.ScheduleHandlers)
 	// What a function commits to the outbox is relayed as soon as its handler returns; the
