@@ -179,7 +179,7 @@ func merchantShow(ctx context.Context, store Store, secrets Secrets, args []stri
 		fmt.Fprintf(out, "webhook secrets changed %s, in effect everywhere by %s\n", changed.Format(time.RFC3339), changed.Add(secretsTTL).Format(time.RFC3339))
 	}
 	for _, a := range agents {
-		fmt.Fprintf(out, "agent %s %s (%s, %s, %s)\n", a.ID, a.Email, a.Name, a.Role, a.Language)
+		fmt.Fprintf(out, "agent %s (%s, %s, %s)\n", a.Email, a.Name, a.Role, a.Language)
 	}
 	return nil
 }
