@@ -40,9 +40,9 @@ func TestCursorKey(t *testing.T) {
 				t.Errorf("statements on the cursor key allow %v; want reads only, GetSecretValue among them", allowed)
 			}
 			for _, f := range c.topology {
-				got := slices.ContainsFunc(tpl.roleActions(fns[f.Name]), func(a string) bool { return strings.HasPrefix(a, "secretsmanager:") })
+				_, got := tpl.secretsActions(fns[f.Name])[fmt.Sprint(map[string]any{"Ref": id})]
 				if want := f.Name == events.API; got != want {
-					t.Errorf("%s has secretsmanager actions = %v; want %v", f.Name, got, want)
+					t.Errorf("%s has secretsmanager actions on the cursor key = %v; want %v", f.Name, got, want)
 				}
 			}
 		})

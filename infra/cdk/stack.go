@@ -72,6 +72,7 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		fn := newFunction(scope, f, deps)
 		if f.Name == events.Intake { // the one function that archives raw bodies
 			raw.writer(fn)
+			newMerchantSecrets(stack).reader(fn) // and the one that verifies webhooks
 		}
 		if f.Name == events.API { // the one function that signs cursors
 			cursors.reader(fn)
