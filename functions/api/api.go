@@ -21,12 +21,13 @@ import (
 // Store is what the API needs of the table.
 type Store interface {
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
-	GetAgent(ctx context.Context, merchantID, email string) (merchant.Agent, error)
+	GetAgent(ctx context.Context, merchantID, id string) (merchant.Agent, error)
 	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
 	ListTickets(ctx context.Context, merchantID string, f ticket.Filter) (ticket.Page, error)
 	SearchTickets(ctx context.Context, merchantID, q string, f ticket.Filter) (ticket.Page, error)
 	GetTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, []ticket.Entry, error)
 	ChangeTicket(ctx context.Context, merchantID, id string, c dynamo.Change) (ticket.Ticket, ticket.Entry, error)
+	// MarkRead and Unread keep read markers per agent id (the caller's sub).
 	MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error
 	Unread(ctx context.Context, merchantID, agent string, tickets []ticket.Ticket) (map[string]bool, error)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -39,7 +40,7 @@ func (s *Server) authed(role merchant.Role, h handlerFunc) http.Handler {
 			httpjson.Fail(w, r, log, err)
 			return
 		}
-		log = log.With("merchant_id", c.MerchantID, "agent", c.Email)
+		log = log.With("merchant_id", c.MerchantID, "agent_id", c.Subject)
 		if !auth.Allows(c.Role, role) {
 			httpjson.Fail(w, r, log, forbidden(role, c.Role), "role", string(c.Role))
 			return
@@ -64,9 +65,10 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *sl
 	if err != nil {
 		return err
 	}
-	out := Me{Email: c.Email, Role: string(c.Role), Merchant: MerchantView{ID: m.ID, Name: m.Name, TimeZone: m.TimeZone}}
-	if a, err := s.store.GetAgent(r.Context(), c.MerchantID, c.Email); err == nil {
-		out.Name, out.Language = a.Name, a.Language
+	// The caller is their sub; the agent record, when there is one, says how to show them.
+	out := Me{ID: c.Subject, Email: c.Email, Role: string(c.Role), Merchant: MerchantView{ID: m.ID, Name: m.Name, TimeZone: m.TimeZone}}
+	if a, err := s.store.GetAgent(r.Context(), c.MerchantID, c.Subject); err == nil {
+		out.Email, out.Name, out.Language = a.Email, a.Name, a.Language
 	} else if !errs.Is(err, errs.NotFound) {
 		return err
 	}
@@ -79,9 +81,12 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, c auth.Claim
 	if err != nil {
 		return err
 	}
+	slices.SortFunc(agents, func(a, b merchant.Agent) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Email, b.Email), strings.Compare(a.ID, b.ID))
+	})
 	out := AgentList{Agents: make([]AgentView, 0, len(agents))}
 	for _, a := range agents {
-		out.Agents = append(out.Agents, AgentView{Email: a.Email, Name: a.Name, Role: string(a.Role), Language: a.Language})
+		out.Agents = append(out.Agents, AgentView{ID: a.ID, Email: a.Email, Name: a.Name, Role: string(a.Role), Language: a.Language})
 	}
 	httpjson.Write(w, http.StatusOK, out)
 	return nil
@@ -90,7 +95,7 @@ func (s *Server) listAgents(w http.ResponseWriter, r *http.Request, c auth.Claim
 // listTickets is the inbox: filtered, sorted and paged from an index, or a search by order
 // number, customer email, tracking number or payment id (q), paged the same way. A page may
 // be short, even empty, with a next_cursor: the request spent its read budget first.
-func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Claims, _ *slog.Logger) error {
+func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
 	f, search, err := inboxQuery(r, c)
 	if err != nil {
 		return err
@@ -109,13 +114,14 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request, c auth.Clai
 	if err != nil {
 		return err
 	}
-	unread, err := s.store.Unread(r.Context(), c.MerchantID, c.Email, page.Tickets)
+	unread, err := s.store.Unread(r.Context(), c.MerchantID, c.Subject, page.Tickets)
 	if err != nil {
 		return err
 	}
+	dir := s.directory(r, c, log)
 	out := TicketList{Tickets: make([]TicketSummary, 0, len(page.Tickets)), NextCursor: s.cursors.Seal(q, page.Next)}
 	for _, t := range page.Tickets {
-		sum := summary(t)
+		sum := summary(t, dir)
 		sum.Unread = unread[t.ID]
 		out.Tickets = append(out.Tickets, sum)
 	}
@@ -139,7 +145,7 @@ func inboxQuery(r *http.Request, c auth.Claims) (ticket.Filter, string, error) {
 		return f, "", errs.E(errs.Invalid, "language, assignee or q is too long")
 	}
 	if f.Assignee == "me" {
-		f.Assignee = c.Email
+		f.Assignee = c.Subject
 	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
@@ -157,14 +163,31 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims
 		return err
 	}
 	s.markRead(r, c, t, log)
-	httpjson.Write(w, http.StatusOK, detail(t, entries))
+	dir := s.directory(r, c, log)
+	httpjson.Write(w, http.StatusOK, detail(t, entries, dir))
 	return nil
+}
+
+// directory is the caller's merchant's agents by id: how views show the agents that
+// assignees and authors name. Failing to read it is not worth failing the request over
+// (after a write, least of all): the views show the ids alone.
+func (s *Server) directory(r *http.Request, c auth.Claims, log *slog.Logger) agentDirectory {
+	agents, err := s.store.ListAgents(r.Context(), c.MerchantID)
+	if err != nil {
+		log.Warn("list agents for names failed", "err", err.Error())
+		return nil
+	}
+	dir := make(agentDirectory, len(agents))
+	for _, a := range agents {
+		dir[a.ID] = a
+	}
+	return dir
 }
 
 // markRead records that the caller has seen t. Failing to is not worth failing the request
 // over: the ticket just stays marked unread.
 func (s *Server) markRead(r *http.Request, c auth.Claims, t ticket.Ticket, log *slog.Logger) {
-	if err := s.store.MarkRead(r.Context(), c.MerchantID, c.Email, t.ID, t.UpdatedAt); err != nil {
+	if err := s.store.MarkRead(r.Context(), c.MerchantID, c.Subject, t.ID, t.UpdatedAt); err != nil {
 		log.Warn("mark read failed", "ticket_id", t.ID, "err", err.Error())
 	}
 }
@@ -172,7 +195,7 @@ func (s *Server) markRead(r *http.Request, c auth.Claims, t ticket.Ticket, log *
 // TicketUpdate is the body of PATCH /tickets/{id}; absent fields are left as they are.
 type TicketUpdate struct {
 	Status   *ticket.Status `json:"status,omitempty"`
-	Assignee *string        `json:"assignee,omitempty"` // an agent's email; "" unassigns
+	Assignee *string        `json:"assignee,omitempty"` // an agent's id; "" unassigns
 	Tags     *[]string      `json:"tags,omitempty"`     // replaces the tags
 }
 
@@ -199,19 +222,25 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 		params["status"] = string(*req.Status)
 	}
 	if req.Assignee != nil {
-		email := strings.TrimSpace(*req.Assignee)
-		if email != "" {
-			if _, err := s.store.GetAgent(r.Context(), c.MerchantID, email); errs.Is(err, errs.NotFound) {
-				return errs.E(errs.Invalid, "no agent %q works for this merchant", email)
+		// An agent id, not an email: the console and the API ship together, so no client
+		// still sends emails, and an email is not who an agent is.
+		id := strings.TrimSpace(*req.Assignee)
+		if id != "" {
+			if strings.Contains(id, "@") {
+				return errs.E(errs.Invalid, "assignee is an agent's id (see GET /api/v1/agents), not an email")
+			}
+			a, err := s.store.GetAgent(r.Context(), c.MerchantID, id)
+			if errs.Is(err, errs.NotFound) {
+				return errs.E(errs.Invalid, "no agent with id %q works for this merchant (see GET /api/v1/agents)", id)
 			} else if err != nil {
 				return err
 			}
-			said = append(said, "assigned to "+email)
+			said = append(said, "assigned to "+a.Email)
 		} else {
 			said = append(said, "unassigned")
 		}
-		change.Assignee = &email
-		params["assignee"] = email // "" records an unassignment
+		change.Assignee = &id
+		params["assignee"] = id // an agent id; "" records an unassignment
 	}
 	if req.Tags != nil {
 		tags, err := cleanTags(*req.Tags)
@@ -226,14 +255,15 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 		return errs.E(errs.Invalid, "nothing to change: give status, assignee or tags")
 	}
 	id := r.PathValue("ticketId")
-	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Email, Body: strings.Join(said, "; "), Params: params}
+	change.Entry = ticket.Entry{ID: s.newID(), Kind: ticket.EntryStatus, At: s.now(), Author: c.Subject, Body: strings.Join(said, "; "), Params: params}
 	t, _, err := s.store.ChangeTicket(r.Context(), c.MerchantID, id, change)
 	if err != nil {
 		return err
 	}
 	s.markRead(r, c, t, log)
 	log.Info("ticket changed", "ticket_id", id, "change", change.Entry.Body)
-	httpjson.Write(w, http.StatusOK, summary(t))
+	dir := s.directory(r, c, log)
+	httpjson.Write(w, http.StatusOK, summary(t, dir))
 	return nil
 }
 
@@ -277,7 +307,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 		return errs.E(errs.Invalid, "body is over %d characters", maxTextChars)
 	}
 	id := r.PathValue("ticketId")
-	change := dynamo.Change{Entry: ticket.Entry{ID: s.newID(), Kind: kind, At: s.now(), Author: c.Email, Body: req.Body}}
+	change := dynamo.Change{Entry: ticket.Entry{ID: s.newID(), Kind: kind, At: s.now(), Author: c.Subject, Body: req.Body}}
 	// The console sends one Idempotency-Key per reply, so a retried request stores and
 	// sends it once; the same key with another body is refused.
 	if k := r.Header.Get("Idempotency-Key"); k != "" {
@@ -285,12 +315,20 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 			return errs.E(errs.Invalid, "Idempotency-Key is over 100 characters")
 		}
 		sum := sha256.Sum256([]byte(req.Kind + "\x00" + req.Body))
-		change.Idempotency = &dynamo.Idempotency{Key: c.Email + "#" + k, Fingerprint: hex.EncodeToString(sum[:])}
+		change.Idempotency = &dynamo.Idempotency{Key: c.Subject + "#" + k, Fingerprint: hex.EncodeToString(sum[:])}
 	}
 	if kind == ticket.EntryReply {
+		// message.replied names the agent by email, to sign and address the reply with: their
+		// agent record's, the token's only for an agent without one.
+		from := c.Email
+		if a, err := s.store.GetAgent(r.Context(), c.MerchantID, c.Subject); err == nil {
+			from = a.Email
+		} else if !errs.Is(err, errs.NotFound) {
+			return err
+		}
 		change.Source = events.SourceAPI
 		change.Announce = func(t ticket.Ticket, e ticket.Entry) ([]events.Event, error) {
-			ev, err := ticket.Replied(t, e)
+			ev, err := ticket.Replied(t, e, from)
 			return []events.Event{ev}, err
 		}
 	}
@@ -300,6 +338,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 	}
 	s.markRead(r, c, t, log)
 	log.Info("ticket "+req.Kind+" added", "ticket_id", t.ID, "entry_id", e.ID)
-	httpjson.Write(w, http.StatusCreated, entryView(e))
+	dir := s.directory(r, c, log)
+	httpjson.Write(w, http.StatusCreated, entryView(e, dir))
 	return nil
 }

@@ -41,9 +41,11 @@ func TestBehindJWTAuthorizer(t *testing.T) {
 		wantCode int
 		wantName string
 	}{
-		{"demo agent", map[string]string{"email": "li@demo.test", auth.MerchantClaim: "demo", "cognito:groups": "[agent]"}, 200, "Demo Shop"},
-		{"acme admin", map[string]string{"email": "jo@acme.test", auth.MerchantClaim: "acme", "cognito:groups": "[admin]"}, 200, "Acme"},
-		{"no merchant claim", map[string]string{"email": "x@y.test"}, 401, ""},
+		{"demo agent", map[string]string{"sub": "sub-li", "email": "li@demo.test", auth.MerchantClaim: "demo", "cognito:groups": "[agent]"}, 200, "Demo Shop"},
+		{"acme admin", map[string]string{"sub": "sub-jo", "email": "jo@acme.test", auth.MerchantClaim: "acme", "cognito:groups": "[admin]"}, 200, "Acme"},
+		{"no merchant claim", map[string]string{"sub": "sub-x", "email": "x@y.test"}, 401, ""},
+		{"no sub", map[string]string{"email": "li@demo.test", auth.MerchantClaim: "demo", "cognito:groups": "[agent]"}, 401, ""},
+		{"no group", map[string]string{"sub": "sub-li", "email": "li@demo.test", auth.MerchantClaim: "demo"}, 403, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +64,9 @@ func TestBehindJWTAuthorizer(t *testing.T) {
 			_ = json.Unmarshal([]byte(resp.Body), &me)
 			if me.Merchant.Name != tc.wantName {
 				t.Errorf("merchant = %q; want %q", me.Merchant.Name, tc.wantName)
+			}
+			if tc.wantCode == 200 && me.ID != tc.claims["sub"] {
+				t.Errorf("me.id = %q; want the sub %q", me.ID, tc.claims["sub"])
 			}
 		})
 	}

@@ -32,7 +32,7 @@ func TestRetriedReplyIsStoredOnce(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	store := dynamo.New(db.Client, "api")
-	anna := merchant.Agent{Email: "anna@demo.test", Name: "Anna", MerchantID: "demo", Role: merchant.RoleAgent}
+	anna := merchant.Agent{ID: "sub-anna", Email: "anna@demo.test", Name: "Anna", MerchantID: "demo", Role: merchant.RoleAgent}
 	if err := store.PutMerchant(ctx, merchant.Merchant{ID: "demo", Name: "Demo"}); err != nil {
 		t.Fatal(err)
 	}

@@ -366,8 +366,8 @@ func seed(t *testing.T, store *dynamo.Store) {
 		}
 	}
 	for _, a := range []merchant.Agent{
-		{Email: "li@demo.test", Name: "Li Wei", MerchantID: "demo", Role: merchant.RoleSupervisor, Language: "de"},
-		{Email: "sam@acme.test", Name: "Sam", MerchantID: "acme", Role: merchant.RoleAgent, Language: "en"},
+		{ID: "sub-li", Email: "li@demo.test", Name: "Li Wei", MerchantID: "demo", Role: merchant.RoleSupervisor, Language: "de"},
+		{ID: "sub-sam", Email: "sam@acme.test", Name: "Sam", MerchantID: "acme", Role: merchant.RoleAgent, Language: "en"},
 	} {
 		if err := store.PutAgent(ctx, a); err != nil {
 			t.Fatal(err)
@@ -466,16 +466,16 @@ func contractServer(t *testing.T, clock func() time.Time, opts ...api.Option) (*
 	}
 	// callers names the tokens the requests carry; "nobody" sends none.
 	callers := map[string]string{
-		"li":    issue(authn, merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}),
-		"kim":   issue(authn, merchant.Agent{Email: "kim@demo.test", MerchantID: "demo", Role: merchant.RoleAgent}), // no agent profile
-		"sam":   issue(authn, merchant.Agent{Email: "sam@acme.test", MerchantID: "acme", Role: merchant.RoleAgent}),
-		"ghost": issue(authn, merchant.Agent{Email: "old@gone.test", MerchantID: "gone", Role: merchant.RoleAdmin}),
+		"li":    issue(authn, merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}),
+		"kim":   issue(authn, merchant.Agent{ID: "sub-kim", Email: "kim@demo.test", MerchantID: "demo", Role: merchant.RoleAgent}), // no agent profile
+		"sam":   issue(authn, merchant.Agent{ID: "sub-sam", Email: "sam@acme.test", MerchantID: "acme", Role: merchant.RoleAgent}),
+		"ghost": issue(authn, merchant.Agent{ID: "sub-old", Email: "old@gone.test", MerchantID: "gone", Role: merchant.RoleAdmin}),
 		"expired": issue(auth.NewHMAC(secret, time.Hour, func() time.Time { return clock().Add(-2 * time.Hour) }),
-			merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}),
+			merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}),
 		"forged": issue(auth.NewHMAC([]byte("another secret"), time.Hour, clock),
-			merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleAdmin}),
+			merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleAdmin}),
 		// Signed in, but in no group Borderdesk knows.
-		"norole": issue(authn, merchant.Agent{Email: "li@demo.test", MerchantID: "demo"}),
+		"norole": issue(authn, merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo"}),
 		"nobody": "",
 	}
 	n := 0
@@ -587,12 +587,13 @@ func TestContract(t *testing.T) {
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"bogus"}`, 400, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":2}`, 400, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"li@demo.test"}`, 200, ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"sub-li"}`, 200, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"tags":["VIP","refund-risk","vip"]}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"sam@acme.test"}`, 400, ""},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"sub-sam"}`, 400, ""},      // another merchant's agent
+		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"li@demo.test"}`, 400, ""}, // an email, not an id
 		{patch, "/api/v1/tickets/tk_003", "li", `{"tags":["a,b"]}`, 400, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":""}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":"li@demo.test"}`, 200, ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":"sub-li"}`, 200, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open"} {"status":"open"}`, 400, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `status=open`, 400, ""},
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"` + huge + `"}`, 413, ""},

@@ -51,7 +51,7 @@ func TestEveryRouteChecksRole(t *testing.T) {
 	srv := api.New(store, hmac, clock, func() string { n++; return fmt.Sprintf("en_%03d", n) }, slog.New(slog.DiscardHandler))
 
 	// The seeded supervisor li, signed in with each role her token could carry.
-	li := merchant.Agent{Email: "li@demo.test", MerchantID: "demo"}
+	li := merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo"}
 	roles := append(slices.Clone(auth.Roles), "", "boss")
 	for _, rt := range api.Routes() {
 		sample, ok := sampleRequests[rt.Pattern]

@@ -5,14 +5,17 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
 // The JSON the API answers with. These are the API's contract (openapi.json describes them);
 // stored shapes may change without changing these.
 
-// Me is the caller.
+// Me is the caller. ID is who they are (the token's sub); Email is the agent record's, else
+// the token's.
 type Me struct {
+	ID       string       `json:"id"`
 	Email    string       `json:"email"`
 	Name     string       `json:"name,omitempty"`
 	Role     string       `json:"role"`
@@ -32,8 +35,10 @@ type AgentList struct {
 	Agents []AgentView `json:"agents"`
 }
 
-// AgentView is an agent as colleagues see them.
+// AgentView is an agent as colleagues see them. ID is what assignees, timeline authors and
+// the assignee filter name.
 type AgentView struct {
+	ID       string `json:"id"`
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Role     string `json:"role"`
@@ -57,9 +62,13 @@ type TicketSummary struct {
 	Priority   ticket.Priority `json:"priority"`
 	Customer   events.Customer `json:"customer"`
 	OrderID    string          `json:"order_id,omitempty"`
-	Assignee   string          `json:"assignee,omitempty"`
-	Language   string          `json:"language,omitempty"`
-	Tags       []string        `json:"tags"`
+	// Assignee is the assigned agent's id; AssigneeName and AssigneeEmail show them (absent
+	// when the agent has no record any more).
+	Assignee      string   `json:"assignee,omitempty"`
+	AssigneeName  string   `json:"assignee_name,omitempty"`
+	AssigneeEmail string   `json:"assignee_email,omitempty"`
+	Language      string   `json:"language,omitempty"`
+	Tags          []string `json:"tags"`
 	// FollowUpOf is the closed ticket this one follows up on.
 	FollowUpOf string `json:"follow_up_of,omitempty"`
 	// Unread: the caller has not opened the ticket since its last activity (lists only).
@@ -123,14 +132,21 @@ type EntryView struct {
 	Kind      string    `json:"kind"`
 	At        time.Time `json:"at"`
 	EventType string    `json:"event_type,omitempty"`
-	Author    string    `json:"author,omitempty"`
-	Body      string    `json:"body"`
+	// Author is an agent's id (reply, note, status) or the customer's email (customer);
+	// AuthorName and AuthorEmail show an agent author.
+	Author      string `json:"author,omitempty"`
+	AuthorName  string `json:"author_name,omitempty"`
+	AuthorEmail string `json:"author_email,omitempty"`
+	Body        string `json:"body"`
 	// Params are the facts behind a system or status line (amount in minor units, currency,
 	// decline_code, carrier, status, assignee, tags, …), for wording it in the agent's language.
 	Params map[string]string `json:"params,omitempty"`
 }
 
-func summary(t ticket.Ticket) TicketSummary {
+// agentDirectory is a merchant's agents by id.
+type agentDirectory map[string]merchant.Agent
+
+func summary(t ticket.Ticket, dir agentDirectory) TicketSummary {
 	s := TicketSummary{
 		ID: t.ID, Subject: t.Subject(), SubjectRef: t.SubjectRef(), Status: t.Status, Category: t.Category, Priority: t.Priority,
 		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, Language: t.Language, Tags: t.Tags,
@@ -139,12 +155,15 @@ func summary(t ticket.Ticket) TicketSummary {
 	if s.Tags == nil {
 		s.Tags = []string{}
 	}
+	if a, ok := dir[t.Assignee]; ok && t.Assignee != "" {
+		s.AssigneeName, s.AssigneeEmail = a.Name, a.Email
+	}
 	return s
 }
 
-func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
+func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory) TicketDetail {
 	d := TicketDetail{
-		TicketSummary: summary(t), MergedFrom: slices.Clone(t.Absorbed), Contacts: slices.Clone(t.Contacts),
+		TicketSummary: summary(t, dir), MergedFrom: slices.Clone(t.Absorbed), Contacts: slices.Clone(t.Contacts),
 		Timeline: []EntryView{}, Messages: []EntryView{},
 	}
 	if d.MergedFrom == nil {
@@ -176,7 +195,7 @@ func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
 		}
 	}
 	for _, e := range entries {
-		v := entryView(e)
+		v := entryView(e, dir)
 		d.Timeline = append(d.Timeline, v)
 		if e.IsMessage() {
 			d.Messages = append(d.Messages, v)
@@ -185,6 +204,12 @@ func detail(t ticket.Ticket, entries []ticket.Entry) TicketDetail {
 	return d
 }
 
-func entryView(e ticket.Entry) EntryView {
-	return EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body, Params: e.Params}
+func entryView(e ticket.Entry, dir agentDirectory) EntryView {
+	v := EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body, Params: e.Params}
+	if e.Kind != ticket.EntryCustomer && e.Author != "" {
+		if a, ok := dir[e.Author]; ok {
+			v.AuthorName, v.AuthorEmail = a.Name, a.Email
+		}
+	}
+	return v
 }

@@ -233,7 +233,7 @@ func TestLateWebhookIsNews(t *testing.T) {
 		t.Fatalf("inbox = %v; want order 2 first", page.Tickets)
 	}
 	order1 := page.Tickets[1]
-	if err := store.MarkRead(ctx, "demo", "anna@demo.test", order1.ID, order1.UpdatedAt); err != nil {
+	if err := store.MarkRead(ctx, "demo", "ag_anna", order1.ID, order1.UpdatedAt); err != nil {
 		t.Fatal(err)
 	}
 
@@ -245,7 +245,7 @@ func TestLateWebhookIsNews(t *testing.T) {
 	if page.Tickets[0].ID != order1.ID || !page.Tickets[0].UpdatedAt.Equal(now) {
 		t.Errorf("inbox after the late webhook = %s at %s first; want %s at %s", page.Tickets[0].ID, page.Tickets[0].UpdatedAt, order1.ID, now)
 	}
-	unread, _ := store.Unread(ctx, "demo", "anna@demo.test", page.Tickets)
+	unread, _ := store.Unread(ctx, "demo", "ag_anna", page.Tickets)
 	if !unread[order1.ID] {
 		t.Errorf("ticket %s unread = false after the late webhook; want true", order1.ID)
 	}

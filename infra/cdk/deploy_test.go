@@ -18,7 +18,8 @@ import (
 // (`npx cdk`) in infra/cdk, running the app as cdk.json says, with the build and the console
 // given as paths relative to infra/cdk — as the Makefile gives ../../build — and no AWS
 // credentials, account or region. The synthesized stack must deploy the very bootstraps it
-// was pointed at.
+// was pointed at, and pass cdk-nag as synthesized there (the CLI pins a region, which the
+// in-process template of TestNag leaves open).
 func TestDeployPath(t *testing.T) {
 	nodePackage(t, "aws-cdk")
 	if testing.Short() {
@@ -60,7 +61,8 @@ func TestDeployPath(t *testing.T) {
 		t.Fatalf("npx cdk synth: %v\n%s", err, output)
 	}
 
-	raw, err := os.ReadFile(filepath.Join(out, stackName+".template.json"))
+	file := filepath.Join(out, stackName+".template.json")
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatalf("the CLI wrote no template: %v", err)
 	}
@@ -80,6 +82,9 @@ func TestDeployPath(t *testing.T) {
 		if err != nil || string(got) != "stub "+f.Name {
 			t.Errorf("%s's code asset %s/bootstrap = %q, %v; want the bootstrap the CLI was given (%q)", f.Name, asset, got, err, "stub "+f.Name)
 		}
+	}
+	if report, err := nagFile(file); err != nil {
+		t.Errorf("cdk-nag on the CLI's template = %v; want no unsuppressed errors:\n%s", err, report)
 	}
 }
 

@@ -117,6 +117,11 @@ func nag(t *testing.T, tpl template) (string, error) {
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return nagFile(file)
+}
+
+// nagFile runs nag/nag.mjs on the template in file and returns what it printed.
+func nagFile(file string) (string, error) {
 	out, err := exec.Command("node", filepath.Join("nag", "nag.mjs"), file).CombinedOutput()
 	return string(out), err
 }

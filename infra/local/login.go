@@ -10,8 +10,10 @@ import (
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 )
 
-// devLogin is POST /dev/login: {"email": "<seeded agent>"} → {"token": "<JWT>"}. It exists
-// only in the local runtime; no cloud build contains this package.
+// devLogin is POST /dev/login: {"email": "<seeded agent>"} → {"token": "<JWT>", "agent_id",
+// "merchant_id"}. The email only picks the agent; the token's sub is the agent's id, as
+// Cognito's is in the cloud. It exists only in the local runtime; no cloud build contains
+// this package.
 func devLogin(store *dynamo.Store, issuer *auth.HMAC, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
@@ -34,6 +36,6 @@ func devLogin(store *dynamo.Store, issuer *auth.HMAC, log *slog.Logger) http.Han
 			httpjson.Fail(w, r, log, errs.Wrap(errs.Internal, err, "issue token"))
 			return
 		}
-		httpjson.Write(w, http.StatusOK, map[string]string{"token": tok, "merchant_id": a.MerchantID})
+		httpjson.Write(w, http.StatusOK, map[string]string{"token": tok, "agent_id": a.ID, "merchant_id": a.MerchantID})
 	})
 }

@@ -2,6 +2,8 @@ package local
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"strings"
 
 	"github.com/borderdesk/borderdesk/shared/dynamo"
@@ -34,6 +36,9 @@ func WriteSeeds(ctx context.Context, store *dynamo.Store, secrets SecretsWriter,
 		}
 		for _, a := range s.Agents {
 			a.MerchantID = s.Merchant.ID
+			if a.ID == "" {
+				a.ID = AgentID(a.MerchantID, a.Email)
+			}
 			if err := store.PutAgent(ctx, a); err != nil {
 				return err
 			}
@@ -85,6 +90,17 @@ func DemoSeeds(getenv func(string) string) []Seed {
 			},
 		},
 	}
+}
+
+// AgentID is a seeded agent's id, the local stand-in for a Cognito sub: a UUID derived from
+// the merchant and the email, so it is the same on every start (a console still signed in
+// from before a restart names the same agent) and, like a sub, is no email to be mistaken
+// for one.
+func AgentID(merchantID, email string) string {
+	sum := sha256.Sum256([]byte("borderdesk local agent\x00" + merchantID + "\x00" + email))
+	sum[6] = sum[6]&0x0f | 0x80 // version 8: a UUID of our own derivation (RFC 9562)
+	sum[8] = sum[8]&0x3f | 0x80 // the RFC 9562 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
 }
 
 // JWTSecret is the local signing key for /dev/login tokens: BORDERDESK_JWT_SECRET, or a

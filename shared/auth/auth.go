@@ -17,10 +17,13 @@ import (
 	"github.com/borderdesk/borderdesk/shared/merchant"
 )
 
-// Claims is the caller of an API request. MerchantID scopes every read and write. Role is
-// the most privileged of the caller's Cognito groups Borderdesk knows, "" if none; what it
-// allows is decided by Allows.
+// Claims is the caller of an API request. Subject (the token's sub: the agent's
+// merchant.Agent ID) is who they are; Email is only for showing them — a Cognito user may be
+// able to change it, so nothing is keyed or decided by it. MerchantID scopes every read and
+// write. Role is the most privileged of the caller's Cognito groups Borderdesk knows, "" if
+// none; what it allows is decided by Allows.
 type Claims struct {
+	Subject    string        `json:"sub"`
 	Email      string        `json:"email"`
 	MerchantID string        `json:"merchant_id"`
 	Role       merchant.Role `json:"role"`
@@ -53,12 +56,12 @@ type tokenClaims struct {
 	Groups     []string `json:"cognito:groups,omitempty"`
 }
 
-// Issue returns a token for a.
+// Issue returns a token for a, whose ID is its sub.
 func (h *HMAC) Issue(a merchant.Agent) (string, error) {
 	now := h.now()
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, tokenClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer: h.issuer, Subject: a.Email,
+			Issuer: h.issuer, Subject: a.ID,
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(h.ttl)),
 		},
 		Email: a.Email, MerchantID: a.MerchantID, Groups: groups(a.Role),
@@ -90,7 +93,7 @@ func (h *HMAC) Authenticate(r *http.Request) (Claims, error) {
 		}
 		return Claims{}, errs.Wrap(errs.Unauthorized, err, "%s", msg)
 	}
-	return claims(tc.Email, tc.MerchantID, tc.Groups)
+	return claims(tc.Subject, tc.Email, tc.MerchantID, tc.Groups)
 }
 
 // Authorizer reads the claims that API Gateway's JWT authorizer verified (the cloud). It
@@ -106,14 +109,14 @@ func (Authorizer) Authenticate(r *http.Request) (Claims, error) {
 	c := rc.Authorizer.JWT.Claims
 	// API Gateway flattens list claims to "[a b]".
 	groups := strings.Fields(strings.Trim(c["cognito:groups"], "[]"))
-	return claims(c["email"], c[MerchantClaim], groups)
+	return claims(c["sub"], c["email"], c[MerchantClaim], groups)
 }
 
-func claims(email, merchantID string, groups []string) (Claims, error) {
-	if email == "" || merchantID == "" {
-		return Claims{}, errs.E(errs.Unauthorized, "token lacks email or merchant")
+func claims(sub, email, merchantID string, groups []string) (Claims, error) {
+	if sub == "" || merchantID == "" {
+		return Claims{}, errs.E(errs.Unauthorized, "token lacks sub or merchant")
 	}
-	return Claims{Email: email, MerchantID: merchantID, Role: highestRole(groups)}, nil
+	return Claims{Subject: sub, Email: email, MerchantID: merchantID, Role: highestRole(groups)}, nil
 }
 
 // Roles are the roles Borderdesk knows, least privileged first: each may do what those

@@ -19,7 +19,7 @@ func TestHMACAuthenticate(t *testing.T) {
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	h := auth.NewHMAC([]byte("secret"), time.Hour, clock)
-	agent := merchant.Agent{Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}
+	agent := merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo", Role: merchant.RoleSupervisor}
 	good, err := h.Issue(agent)
 	if err != nil {
 		t.Fatal(err)
@@ -47,8 +47,8 @@ func TestHMACAuthenticate(t *testing.T) {
 			if got := errs.KindOf(err); got != tc.want {
 				t.Fatalf("Authenticate(%q) error = %v; want kind %q", tc.name, err, tc.want)
 			}
-			if err == nil && (c.MerchantID != "demo" || c.Email != agent.Email || c.Role != merchant.RoleSupervisor) {
-				t.Errorf("Authenticate(%q) = %+v; want demo supervisor %s", tc.name, c, agent.Email)
+			if err == nil && (c.Subject != agent.ID || c.MerchantID != "demo" || c.Email != agent.Email || c.Role != merchant.RoleSupervisor) {
+				t.Errorf("Authenticate(%q) = %+v; want demo supervisor %s (%s)", tc.name, c, agent.ID, agent.Email)
 			}
 		})
 	}
@@ -61,7 +61,7 @@ func TestAuthorizerReadsVerifiedClaims(t *testing.T) {
 	}
 	rc := lambdaevents.APIGatewayV2HTTPRequestContext{Authorizer: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 		JWT: &lambdaevents.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{
-			"email": "li@acme.test", auth.MerchantClaim: "acme", "cognito:groups": "[agent admin]",
+			"sub": "3f1c-li", "email": "li@acme.test", auth.MerchantClaim: "acme", "cognito:groups": "[agent admin]",
 		}},
 	}}
 	// The request as the Lambda adapter builds it from API Gateway's event.
@@ -73,8 +73,12 @@ func TestAuthorizerReadsVerifiedClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := (auth.Authorizer{}).Authenticate(req)
-	if err != nil || c.MerchantID != "acme" || c.Role != merchant.RoleAdmin {
-		t.Errorf("Authenticate = %+v, %v; want acme admin", c, err)
+	if err != nil || c.Subject != "3f1c-li" || c.MerchantID != "acme" || c.Role != merchant.RoleAdmin {
+		t.Errorf("Authenticate = %+v, %v; want acme admin 3f1c-li", c, err)
+	}
+	delete(rc.Authorizer.JWT.Claims, "sub")
+	if c, err := (auth.Authorizer{}).Authenticate(authorizedRequest(t, rc.Authorizer.JWT.Claims)); !errs.Is(err, errs.Unauthorized) {
+		t.Errorf("Authenticate(without sub) = %+v, %v; want unauthorized: an email is no identity", c, err)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // The inbox's own indexes (declared in Table).
 const (
 	// IndexAgent is each agent's queue, newest activity first: pk
-	// "M#<merchant>#AGENT#<assignee email>", sk "<activity>#<ticket id>". Only assigned,
+	// "M#<merchant>#AGENT#<assignee's agent id>", sk "<activity>#<ticket id>". Only assigned,
 	// unmerged tickets are in it.
 	IndexAgent = "by_agent"
 	// IndexRef finds tickets by a search reference, newest activity first: pk (rfpk)
@@ -335,9 +335,11 @@ func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeV
 	return items, nil
 }
 
+// readPK is the partition of one agent's read markers; agent is the agent's id (the token's
+// sub), never their email.
 func readPK(merchantID, agent string) string { return tenant(merchantID) + "#READ#" + agent }
 
-// MarkRead records that agent has seen ticket id as of its activity time at.
+// MarkRead records that agent (an agent id) has seen ticket id as of its activity time at.
 func (s *Store) MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error {
 	item := key(readPK(merchantID, agent), id)
 	item["at"] = str(sortTime(at))
@@ -345,7 +347,7 @@ func (s *Store) MarkRead(ctx context.Context, merchantID, agent, id string, at t
 	return classify(err, "mark ticket %s read", id)
 }
 
-// Unread reports which of tickets agent has not seen since their last activity.
+// Unread reports which of tickets agent (an agent id) has not seen since their last activity.
 func (s *Store) Unread(ctx context.Context, merchantID, agent string, tickets []ticket.Ticket) (map[string]bool, error) {
 	unread := map[string]bool{}
 	if len(tickets) == 0 {

@@ -46,7 +46,7 @@ func inbox(t *testing.T) *dynamo.Store {
 	t1.Language = "de"
 	t2 := tk("tk_002", 1, ticket.StatusOpen, ticket.CategoryChargeback, ticket.PriorityUrgent, "5002", "lee@example.com")
 	t3 := tk("tk_003", 2, ticket.StatusOpen, ticket.CategoryShippingException, ticket.PriorityHigh, "", "c@example.fr")
-	t3.Language, t3.Assignee = "fr", "anna@demo.test"
+	t3.Language, t3.Assignee = "fr", "ag_anna"
 	a := tk("tk_100", 3, ticket.StatusOpen, ticket.CategoryPaymentFailed, ticket.PriorityNormal, "5001", "anna@example.de")
 	a.MerchantID = "acme"
 	put(t, s, t1, t2, t3, a)
@@ -95,7 +95,7 @@ func all(t *testing.T, s *dynamo.Store, merchant, q string, f ticket.Filter) (id
 
 func TestListSortsAndFilters(t *testing.T) {
 	s := inbox(t)
-	anna := "anna@demo.test"
+	anna := "ag_anna"
 	tests := []struct {
 		f    ticket.Filter
 		want string
@@ -107,7 +107,7 @@ func TestListSortsAndFilters(t *testing.T) {
 		{ticket.Filter{Assignee: anna}, "[tk_003]"},
 		{ticket.Filter{Assignee: anna, Status: ticket.StatusOpen, Language: "fr"}, "[tk_003]"},
 		{ticket.Filter{Assignee: anna, Status: ticket.StatusPending}, "[]"},
-		{ticket.Filter{Assignee: "li@demo.test"}, "[]"},
+		{ticket.Filter{Assignee: "ag_li"}, "[]"},
 		{ticket.Filter{Assignee: ticket.Unassigned}, "[tk_002 tk_001]"},
 		{ticket.Filter{Language: "de"}, "[tk_001]"},
 		{ticket.Filter{Language: "fr", Status: ticket.StatusOpen}, "[tk_003]"},
@@ -139,7 +139,7 @@ func TestListPositions(t *testing.T) {
 	if err != nil || ticketIDs(next.Tickets) != "[tk_003]" {
 		t.Errorf("second priority page = %s, %v; want [tk_003]", ticketIDs(next.Tickets), err)
 	}
-	mine, _ := s.ListTickets(ctx, "demo", ticket.Filter{Assignee: "anna@demo.test", Limit: 1})
+	mine, _ := s.ListTickets(ctx, "demo", ticket.Filter{Assignee: "ag_anna", Limit: 1})
 	tests := []struct {
 		name string
 		f    ticket.Filter
@@ -153,7 +153,7 @@ func TestListPositions(t *testing.T) {
 		tests = append(tests, struct {
 			name string
 			f    ticket.Filter
-		}{"anna's queue position for li's queue", ticket.Filter{Assignee: "li@demo.test", Cursor: mine.Next}})
+		}{"anna's queue position for li's queue", ticket.Filter{Assignee: "ag_li", Cursor: mine.Next}})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,7 +223,7 @@ func TestListBudget(t *testing.T) {
 func TestAgentQueue(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	anna, li := "anna@demo.test", "li@demo.test"
+	anna, li := "ag_anna", "ag_li"
 	var tickets []ticket.Ticket
 	for i := range 6 {
 		x := tk(fmt.Sprintf("tk_%03d", i), i, ticket.StatusOpen, ticket.CategoryShipment, ticket.PriorityLow, "", "")
@@ -267,7 +267,7 @@ func TestAgentQueue(t *testing.T) {
 func TestMergedTicketLeavesEveryView(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	anna := "anna@demo.test"
+	anna := "ag_anna"
 	survivor := tk("tk_001", 0, ticket.StatusOpen, ticket.CategoryChargeback, ticket.PriorityUrgent, "7001", "bo@example.com")
 	survivor.References = append(survivor.References, "payment:pi_7")
 	survivor.Absorbed = []string{"tk_002"}
@@ -332,7 +332,7 @@ func TestSearchTickets(t *testing.T) {
 		{"demo", "5001", ticket.Filter{}, "[tk_001]"},
 		{"demo", "#5002", ticket.Filter{}, "[tk_002]"},
 		{"demo", "Lee@Example.COM", ticket.Filter{}, "[tk_002]"},
-		{"demo", "c@example.fr", ticket.Filter{Assignee: "anna@demo.test"}, "[tk_003]"},
+		{"demo", "c@example.fr", ticket.Filter{Assignee: "ag_anna"}, "[tk_003]"},
 		{"demo", "c@example.fr", ticket.Filter{Assignee: ticket.Unassigned}, "[]"},
 		{"demo", "5001", ticket.Filter{Priority: ticket.PriorityUrgent}, "[]"},
 		{"demo", "nothing", ticket.Filter{}, "[]"},
@@ -400,10 +400,10 @@ func TestUnread(t *testing.T) {
 	ctx := context.Background()
 	page, _ := s.ListTickets(ctx, "demo", ticket.Filter{})
 	tk2, _, _ := s.GetTicket(ctx, "demo", "tk_002")
-	if err := s.MarkRead(ctx, "demo", "anna@demo.test", "tk_002", tk2.UpdatedAt); err != nil {
+	if err := s.MarkRead(ctx, "demo", "ag_anna", "tk_002", tk2.UpdatedAt); err != nil {
 		t.Fatal(err)
 	}
-	unread, err := s.Unread(ctx, "demo", "anna@demo.test", page.Tickets)
+	unread, err := s.Unread(ctx, "demo", "ag_anna", page.Tickets)
 	if err != nil || fmt.Sprint(unread) != "map[tk_001:true tk_003:true]" {
 		t.Errorf("Unread = %v, %v; want tk_001 and tk_003", unread, err)
 	}
@@ -412,7 +412,7 @@ func TestUnread(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, _ = s.ListTickets(ctx, "demo", ticket.Filter{})
-	if unread, _ := s.Unread(ctx, "demo", "anna@demo.test", page.Tickets); !unread["tk_002"] {
+	if unread, _ := s.Unread(ctx, "demo", "ag_anna", page.Tickets); !unread["tk_002"] {
 		t.Errorf("after new activity Unread = %v; want tk_002 unread", unread)
 	}
 }

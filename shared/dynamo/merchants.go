@@ -28,34 +28,75 @@ func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, 
 	return m, err
 }
 
-// PutAgent writes a, and the email lookup the local sign-in uses.
+// An agent's record is keyed by its ID under its merchant ("M#<merchant>", "AGENT#<id>"),
+// so ListAgents is one Query. A second item, ("AGENT_EMAIL#<email>", "AGENT"), finds an agent
+// by email — for the local sign-in and the admin command — and holds each email to one agent.
+func agentSK(id string) string         { return "AGENT#" + id }
+func agentEmailPK(email string) string { return "AGENT_EMAIL#" + email }
+
+// PutAgent writes a and its email lookup in one transaction. An agent who changes email
+// frees the old one. It is a conflict when a's email already belongs to another agent.
 func (s *Store) PutAgent(ctx context.Context, a merchant.Agent) error {
-	if err := s.putDoc(ctx, tenant(a.MerchantID), "AGENT#"+a.Email, a, nil); err != nil {
+	if a.ID == "" || a.Email == "" || a.MerchantID == "" {
+		return errs.E(errs.Invalid, "an agent needs an id, an email and a merchant")
+	}
+	prev, err := s.GetAgent(ctx, a.MerchantID, a.ID)
+	if err != nil && !errs.Is(err, errs.NotFound) {
 		return err
 	}
-	return s.putDoc(ctx, "AGENT#"+a.Email, "AGENT", a, nil)
+	record, err := docItem(tenant(a.MerchantID), agentSK(a.ID), a, nil)
+	if err != nil {
+		return err
+	}
+	lookup, err := docItem(agentEmailPK(a.Email), "AGENT", a, map[string]types.AttributeValue{"agent_id": str(a.ID)})
+	if err != nil {
+		return err
+	}
+	ours := map[string]types.AttributeValue{":id": str(a.ID)}
+	items := []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.table), Item: record}},
+		{Put: &types.Put{
+			TableName: aws.String(s.table), Item: lookup, ExpressionAttributeValues: ours,
+			ConditionExpression: aws.String("attribute_not_exists(pk) OR agent_id = :id"),
+		}},
+	}
+	if prev.Email != "" && prev.Email != a.Email {
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+			TableName: aws.String(s.table), Key: key(agentEmailPK(prev.Email), "AGENT"), ExpressionAttributeValues: ours,
+			ConditionExpression: aws.String("attribute_not_exists(pk) OR agent_id = :id"),
+		}})
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err = classify(err, "put agent %s of %s", a.ID, a.MerchantID); errs.Is(err, errs.Conflict) {
+		return errs.Wrap(errs.Conflict, err, "%s is already the email of another agent", a.Email)
+	}
+	return err
 }
 
-// GetAgent reads the agent with email at merchantID.
-func (s *Store) GetAgent(ctx context.Context, merchantID, email string) (merchant.Agent, error) {
+// GetAgent reads the agent with id at merchantID.
+func (s *Store) GetAgent(ctx context.Context, merchantID, id string) (merchant.Agent, error) {
 	var a merchant.Agent
-	return a, s.getDoc(ctx, tenant(merchantID), "AGENT#"+email, &a)
+	if id == "" {
+		return a, errs.E(errs.NotFound, "no agent without an id")
+	}
+	return a, s.getDoc(ctx, tenant(merchantID), agentSK(id), &a)
 }
 
-// FindAgent finds an agent by email alone. Only the local sign-in uses it; in the cloud,
-// Cognito knows who an agent is.
+// FindAgent finds an agent by email alone: the local sign-in, which has only an email to go
+// on, and the admin command. In the cloud Cognito says who is calling, by sub.
 func (s *Store) FindAgent(ctx context.Context, email string) (merchant.Agent, error) {
 	var a merchant.Agent
-	return a, s.getDoc(ctx, "AGENT#"+email, "AGENT", &a)
+	return a, s.getDoc(ctx, agentEmailPK(email), "AGENT", &a)
 }
 
-// ListAgents lists merchantID's agents.
+// ListAgents lists merchantID's agents. Records without an id (written before agents had
+// one, keyed by email) are left out: nothing can name them; put them again with their sub.
 func (s *Store) ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error) {
 	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
 		TableName:              aws.String(s.table),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(tenant(merchantID)), ":sk": str("AGENT#"),
+			":pk": str(tenant(merchantID)), ":sk": str(agentSK("")),
 		},
 	})
 	if err != nil {
@@ -67,7 +108,9 @@ func (s *Store) ListAgents(ctx context.Context, merchantID string) ([]merchant.A
 		if err := json.Unmarshal([]byte(getS(it, "doc")), &a); err != nil {
 			return nil, errs.Wrap(errs.Internal, err, "decode agent")
 		}
-		agents = append(agents, a)
+		if a.ID != "" {
+			agents = append(agents, a)
+		}
 	}
 	return agents, nil
 }

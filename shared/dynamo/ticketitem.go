@@ -9,6 +9,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
+// agentPK is the by_agent partition of the agent whose id is assignee.
 func agentPK(merchantID, assignee string) string { return tenant(merchantID) + "#AGENT#" + assignee }
 
 // activityKey orders tickets by last activity, the id breaking ties.

@@ -28,8 +28,12 @@ const (
 	RoleAdmin      Role = "admin"
 )
 
-// Agent is a person who works tickets for one merchant.
+// Agent is a person who works tickets for one merchant. ID is who they are: the Cognito
+// user's sub in the cloud (locally, a fixed id per seeded agent), which never changes and
+// which the agent cannot edit. Tickets' assignees, timeline authors and read markers name
+// agents by ID. Email is how to show and address them; it may change.
 type Agent struct {
+	ID         string `json:"id"`
 	Email      string `json:"email"`
 	Name       string `json:"name"`
 	MerchantID string `json:"merchant_id"`

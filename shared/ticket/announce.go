@@ -28,10 +28,12 @@ func MergeEntry(o Ticket, at time.Time) Entry {
 }
 
 // Replied is the message.replied event for an agent's reply e on t: what notify sends the
-// customer. Its id derives from the entry, so the reply is announced once.
-func Replied(t Ticket, e Entry) (events.Event, error) {
+// customer. Its id derives from the entry, so the reply is announced once. e.Author is the
+// agent's id; the event names the agent by authorEmail, which notify signs and addresses
+// the reply with.
+func Replied(t Ticket, e Entry, authorEmail string) (events.Event, error) {
 	return events.New(events.MessageReplied, "mr_"+e.ID, t.MerchantID, "borderdesk", e.ID, e.At, events.Reply{
-		TicketID: t.ID, EntryID: e.ID, Author: e.Author, Body: e.Body,
+		TicketID: t.ID, EntryID: e.ID, Author: authorEmail, Body: e.Body,
 		Customer: t.Customer, Language: t.Language, Subject: t.Subject(),
 	})
 }

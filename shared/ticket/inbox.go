@@ -40,7 +40,7 @@ type Filter struct {
 	Status   Status
 	Category Category
 	Priority Priority
-	Assignee string // an agent's email, Unassigned, or "" for any
+	Assignee string // an agent's id (merchant.Agent.ID), Unassigned, or "" for any
 	Language string
 	Sort     string // one of Sorts; "" is SortUpdated
 	Limit    int    // 1 to MaxLimit; other values are DefaultLimit

@@ -118,7 +118,7 @@ type Ticket struct {
 	OrderID    string          `json:"order_id,omitempty"`
 	Payment    *Payment        `json:"payment,omitempty"`
 	Shipment   *Shipment       `json:"shipment,omitempty"`
-	Assignee   string          `json:"assignee,omitempty"` // an agent's email
+	Assignee   string          `json:"assignee,omitempty"` // an agent's id (merchant.Agent.ID), never an email
 	Tags       []string        `json:"tags,omitempty"`     // sorted, unique
 	// Language is the customer's language (BCP 47): what they told us, else a guess from
 	// their country; Lang records which, so arrival order cannot change the choice.
@@ -255,7 +255,9 @@ const (
 	EntryStatus   EntryKind = "status"   // an agent changed the status
 )
 
-// Entry is one line of a ticket's timeline.
+// Entry is one line of a ticket's timeline. Author wrote it: an agent's id
+// (merchant.Agent.ID) for replies, notes and status changes, the customer's email for what
+// the customer wrote, nobody for system events.
 type Entry struct {
 	ID        string            `json:"id"`
 	Kind      EntryKind         `json:"kind"`

@@ -40,12 +40,22 @@ for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       errors.push(`${logicalId}: suppression ${JSON.stringify(rule)} needs an id and a reason a reviewer can judge`);
       continue;
     }
-    const findings = (rule.applies_to ?? []).map((f) =>
-      f.startsWith('regex:') ? new RegExp(f.slice('regex:'.length)) : f);
+    const findings = (rule.applies_to ?? []).map(finding);
     const list = suppressions.get(logicalId) ?? [];
     list.push({ ...rule, findings, used: false });
     suppressions.set(logicalId, list);
   }
+}
+
+// finding is a suppression's applies_to entry as a matcher: a regular expression, or an exact
+// finding in which <AWS::Region> and <AWS::AccountId> also match a literal region and
+// account, as the template has them when the CLI pins the stack to an environment.
+function finding(f) {
+  if (f.startsWith('regex:')) return new RegExp(f.slice('regex:'.length));
+  const escaped = f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('<AWS::Region>', '(?:<AWS::Region>|[a-z]{2}(?:-[a-z]+)+-\\d)')
+    .replaceAll('<AWS::AccountId>', '(?:<AWS::AccountId>|\\d{12})');
+  return new RegExp(`^${escaped}$`);
 }
 
 // covering are the suppressions of logicalId's metadata that cover ruleName ("Rule" or
@@ -54,7 +64,7 @@ function covering(logicalId, ruleName) {
   const m = ruleName.match(/^([^[]+)(?:\[(.*)\])?$/);
   const [id, finding] = [m[1], m[2]];
   return (suppressions.get(logicalId) ?? []).filter((s) => s.id === id && (s.findings.length === 0 ||
-    (finding !== undefined && s.findings.some((f) => (f instanceof RegExp ? f.test(finding) : f === finding)))));
+    (finding !== undefined && s.findings.some((f) => f.test(finding)))));
 }
 
 // A construct path of the included stack is Nag/Template/<logicalId>.
@@ -81,7 +91,7 @@ for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
 }
 for (const e of errors) console.log(`error   ${e}`);
 for (const [logicalId, list] of suppressions) {
-  for (const s of list.filter((s) => !s.used)) console.log(`unused  ${logicalId}: suppression of ${s.id} matches no finding`);
+  for (const s of list.filter((s) => !s.used)) console.log(`unused  ${logicalId}: suppression of ${s.id}${s.applies_to ? ` ${JSON.stringify(s.applies_to)}` : ''} matches no finding`);
 }
 console.log(`cdk-nag AwsSolutions+Serverless: ${errors.length} unsuppressed errors, ${warnings} warnings, ${suppressed} findings suppressed (${file})`);
 process.exit(errors.length > 0 ? 1 : 0);

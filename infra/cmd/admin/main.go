@@ -1,7 +1,9 @@
 // Command admin onboards merchants and agents on a deployed Borderdesk: it writes the
 // merchant and agent records the functions read, rotates webhook secrets, and prints the
-// Cognito command that gives an agent a sign-in. It uses the AWS credentials of the
-// environment and the stack's table (BORDERDESK_TABLE, the TableName output of the stack).
+// Cognito commands that give an agent a sign-in. An agent record is keyed by the agent's
+// Cognito sub: create the Cognito user first (agent put without -sub prints the commands),
+// then put the agent with -sub; later puts of the same email find the sub themselves. It
+// uses the AWS credentials of the environment and the stack's table (BORDERDESK_TABLE, the TableName output of the stack).
 // Webhook secrets are not in the table but in Secrets Manager, one secret per merchant,
 // <BORDERDESK_SECRETS_PREFIX><merchant>/webhooks (prefix borderdesk/merchants/ by default,
 // the one the stack lets intake read); the first `secret add` creates it.
@@ -9,7 +11,7 @@
 //	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example
 //	go run ./infra/cmd/admin secret add -merchant acme -provider stripe -secret whsec_…
 //	go run ./infra/cmd/admin secret remove -merchant acme -provider stripe -secret whsec_…
-//	go run ./infra/cmd/admin agent put -merchant acme -email jo@acme.example -name "Jo Martin" -role admin -lang fr
+//	go run ./infra/cmd/admin agent put -merchant acme -email jo@acme.example -name "Jo Martin" -role admin -lang fr -sub 1b2c…
 //	go run ./infra/cmd/admin merchant show -id acme
 package main
 
@@ -51,6 +53,7 @@ type Store interface {
 	GetMerchant(ctx context.Context, id string) (merchant.Merchant, error)
 	PutMerchant(ctx context.Context, m merchant.Merchant) error
 	PutAgent(ctx context.Context, a merchant.Agent) error
+	FindAgent(ctx context.Context, email string) (merchant.Agent, error)
 	ListAgents(ctx context.Context, merchantID string) ([]merchant.Agent, error)
 }
 
@@ -179,7 +182,7 @@ func merchantShow(ctx context.Context, store Store, secrets Secrets, args []stri
 		fmt.Fprintf(out, "webhook secrets changed %s, in effect everywhere by %s\n", changed.Format(time.RFC3339), changed.Add(secretsTTL).Format(time.RFC3339))
 	}
 	for _, a := range agents {
-		fmt.Fprintf(out, "agent %s (%s, %s, %s)\n", a.Email, a.Name, a.Role, a.Language)
+		fmt.Fprintf(out, "agent %s %s (%s, %s, %s)\n", a.ID, a.Email, a.Name, a.Role, a.Language)
 	}
 	return nil
 }
@@ -247,27 +250,52 @@ func agentPut(ctx context.Context, store Store, args []string, out io.Writer) er
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", string(merchant.RoleAgent), "agent, supervisor or admin")
 	lang := fs.String("lang", "en", "the language the agent writes in (BCP 47)")
+	sub := fs.String("sub", "", "the agent's Cognito sub (needed for a new agent; printed by admin-get-user)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	r := merchant.Role(*role)
-	if r != merchant.RoleAgent && r != merchant.RoleSupervisor && r != merchant.RoleAdmin {
+	if !slices.Contains(auth.Roles, r) {
 		return errors.New("-role must be agent, supervisor or admin")
 	}
 	if !strings.Contains(*email, "@") || *name == "" {
 		return errors.New("-email and -name are required")
 	}
+	if strings.Contains(*sub, "@") || len(*sub) > 128 {
+		return errors.New("-sub is the Cognito user's sub (a UUID), not their email")
+	}
 	if _, err := store.GetMerchant(ctx, *id); err != nil {
 		return err
 	}
-	if err := store.PutAgent(ctx, merchant.Agent{Email: *email, Name: *name, MerchantID: *id, Role: r, Language: *lang}); err != nil {
+	if *sub == "" {
+		known, err := store.FindAgent(ctx, *email)
+		switch {
+		case err == nil && known.MerchantID != *id:
+			return fmt.Errorf("%s is already an agent of merchant %s", *email, known.MerchantID)
+		case err == nil:
+			*sub = known.ID
+		case errs.Is(err, errs.NotFound):
+			fmt.Fprintf(out, "%s has no agent record yet. Create their sign-in (user pool id: the UserPoolId output), read its sub, then run this again with -sub <sub>:\n", *email)
+			cognitoCommands(out, *email, *id, r)
+			fmt.Fprintf(out, "  aws cognito-idp admin-get-user --user-pool-id <pool> --username %s --query \"UserAttributes[?Name=='sub'].Value\" --output text\n", *email)
+			return fmt.Errorf("-sub is required for a new agent: create %s in Cognito first (commands above)", *email)
+		default:
+			return err
+		}
+	}
+	if err := store.PutAgent(ctx, merchant.Agent{ID: *sub, Email: *email, Name: *name, MerchantID: *id, Role: r, Language: *lang}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "agent %s saved for %s. Give them a sign-in (user pool id: the UserPoolId output):\n", *email, *id)
-	fmt.Fprintf(out, "  aws cognito-idp admin-create-user --user-pool-id <pool> --username %s --user-attributes Name=email,Value=%s Name=email_verified,Value=true Name=%s,Value=%s\n",
-		*email, *email, auth.MerchantClaim, *id)
-	fmt.Fprintf(out, "  aws cognito-idp admin-add-user-to-group --user-pool-id <pool> --username %s --group-name %s\n", *email, r)
+	fmt.Fprintf(out, "agent %s (sub %s) saved for %s. Their sign-in, if not yet made (user pool id: the UserPoolId output):\n", *email, *sub, *id)
+	cognitoCommands(out, *email, *id, r)
 	return nil
+}
+
+// cognitoCommands prints the AWS CLI commands that give an agent a sign-in with role r.
+func cognitoCommands(out io.Writer, email, merchantID string, r merchant.Role) {
+	fmt.Fprintf(out, "  aws cognito-idp admin-create-user --user-pool-id <pool> --username %s --user-attributes Name=email,Value=%s Name=email_verified,Value=true Name=%s,Value=%s\n",
+		email, email, auth.MerchantClaim, merchantID)
+	fmt.Fprintf(out, "  aws cognito-idp admin-add-user-to-group --user-pool-id <pool> --username %s --group-name %s\n", email, r)
 }
 
 func validID(id string) bool {

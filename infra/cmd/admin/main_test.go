@@ -9,6 +9,7 @@ import (
 
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
+	"github.com/borderdesk/borderdesk/shared/merchant"
 	smembedded "github.com/borderdesk/borderdesk/shared/secretsmanager/embedded"
 )
 
@@ -36,8 +37,16 @@ func TestAdmin(t *testing.T) {
 		{"secret remove -merchant acme -provider stripe -secret whsec_old_0123456789", "", "1 active stripe"},
 		{"secret add -merchant nobody -provider stripe -secret x", "not found", ""},
 		{"secret add -merchant acme -provider paypal -secret x", "-provider", ""},
-		{"agent put -merchant acme -email jo@acme.example -name Jo -role admin -lang fr", "", "custom:merchant_id,Value=acme"},
+		// A new agent needs their Cognito sub; without it the command says how to get one.
+		{"agent put -merchant acme -email jo@acme.example -name Jo -role admin -lang fr", "-sub is required", ""},
+		{"agent put -merchant acme -email jo@acme.example -name Jo -role admin -lang fr -sub jo@acme.example", "not their email", ""},
+		{"agent put -merchant acme -email jo@acme.example -name Jo -role admin -lang fr -sub 5f0e-jo", "", "custom:merchant_id,Value=acme"},
+		// Known by email from then on: a changed name or role keeps the sub.
+		{"agent put -merchant acme -email jo@acme.example -name Jo -role supervisor -lang fr", "", "sub 5f0e-jo"},
 		{"agent put -merchant acme -email jo@acme.example -name Jo -role boss", "-role", ""},
+		{"agent put -merchant acme -email kim@acme.example -name Kim -sub 5f0e-jo", "", "sub 5f0e-jo"}, // jo changes email
+		{"agent put -merchant acme -email lee@acme.example -name Lee -sub 77aa-lee", "", "sub 77aa-lee"},
+		{"agent put -merchant acme -email kim@acme.example -name Lee -sub 77aa-lee", "another agent", ""},
 		{"merchant show -id acme", "", "stripe secrets: whse…6789"},
 		{"merchant frobnicate", "unknown command", ""},
 	}
@@ -58,7 +67,16 @@ func TestAdmin(t *testing.T) {
 	if err != nil || m.Name != "Acme" || m.ShopOrigins[0] != "https://acme.example" {
 		t.Errorf("stored merchant = %+v, %v; want Acme with its shop origin", m, err)
 	}
+	store := dynamo.New(db.Client, "bd")
+	if a, err := store.GetAgent(ctx, "acme", "5f0e-jo"); err != nil || a.Email != "kim@acme.example" || a.Role != merchant.RoleAgent {
+		t.Errorf("agent 5f0e-jo = %+v, %v; want kim@acme.example, an agent (the sub stays, the email moves)", a, err)
+	}
 	var out bytes.Buffer
+	if err := run(ctx, strings.Fields("agent put -merchant acme -email new@acme.example -name New"), getenv, &out); err == nil ||
+		!strings.Contains(out.String(), "admin-create-user") || !strings.Contains(out.String(), "admin-get-user") {
+		t.Errorf("agent put of a new agent without -sub = %v, %q; want an error and the Cognito commands to create them and read the sub", err, out.String())
+	}
+	out.Reset()
 	_ = run(ctx, strings.Fields("merchant show -id acme"), getenv, &out)
 	if strings.Contains(out.String(), "whsec_new_0123456789") {
 		t.Errorf("merchant show printed a whole secret: %s", out.String())
