@@ -17,7 +17,9 @@ func TestWebhookSecretsRotation(t *testing.T) {
 			WebhookSecrets{"stripe": {"whsec_old", "whsec_new"}, "aftership": {"as_1"}}, true},
 		{"add one it has", func(s WebhookSecrets) (WebhookSecrets, bool) { return s.With("stripe", "whsec_old"), true },
 			WebhookSecrets{"stripe": {"whsec_old"}, "aftership": {"as_1"}}, true},
-		{"add for a provider it has none of", func(s WebhookSecrets) (WebhookSecrets, bool) { return WebhookSecrets(nil).With("stripe", "whsec_1"), true },
+		{"add for a provider it has none of", func(s WebhookSecrets) (WebhookSecrets, bool) {
+			return WebhookSecrets(nil).With("stripe", "whsec_1"), true
+		},
 			WebhookSecrets{"stripe": {"whsec_1"}}, true},
 		{"remove the old one", func(s WebhookSecrets) (WebhookSecrets, bool) {
 			return s.With("stripe", "whsec_new").Without("stripe", "whsec_old")
