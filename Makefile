@@ -61,7 +61,7 @@ CDK := cd infra/cdk && BORDERDESK_BUILD_DIR=$(CDK_BUILD_DIR) BORDERDESK_CONSOLE_
 
 synth: functions console infra/cdk/node_modules ## Write the CloudFormation template to infra/cdk/cdk.out/ and cdk-nag it (offline, no AWS credentials)
 	$(CDK) synth --quiet
-	cd infra/cdk && node nag/nag.mjs cdk.out/Borderdesk.template.json
+	cd infra/cdk && node nag/nag.mjs cdk.out/Borderdesk.template.json --warnings
 
 deploy: build infra/cdk/node_modules ## Deploy to the AWS account in your environment
 	$(CDK) deploy
