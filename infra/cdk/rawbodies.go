@@ -44,7 +44,7 @@ func newRawBodies(scope constructs.Construct) rawBodies {
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	acknowledge(bucket, nagRule{id: "AwsSolutions-S1",
-		reason: "Only this stack's roles reach the bucket (intake writes, nothing is public); S3 access logs would copy every object key (merchant and event ids) past the 30-day life of the bodies; object access is audited with CloudTrail data events where the account enables them"})
+		reason: "Only this stack's roles reach the bucket (intake puts, nothing is public or listed); the audit trail for object access is CloudTrail S3 data events, delivered reliably where server access logs are best-effort, and enabled per account by its operator"})
 	return rawBodies{bucket: bucket}
 }
 
