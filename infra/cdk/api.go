@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -61,7 +63,47 @@ func newAPI(scope constructs.Construct, topology []events.Function, fns map[stri
 			}
 		}
 	}
+	accessLogs(scope, stage)
 	return api, stage
+}
+
+// accessLogFields are what each access log line records, as JSON: API Gateway's request id
+// (intake's and the API's request_id and the events' correlation_id), the Lambda request
+// the integration made, the route and what came of it — enough to follow one webhook from
+// the gateway into the function's logs, and to see why the gateway answered 5xx itself.
+// No source IP, user agent or query string: those are a customer's or an agent's personal
+// data, and a search query may be an email address.
+var accessLogFields = map[string]string{
+	"requestId":               "$context.requestId",
+	"requestTime":             "$context.requestTime",
+	"routeKey":                "$context.routeKey",
+	"path":                    "$context.path",
+	"status":                  "$context.status",
+	"responseLength":          "$context.responseLength",
+	"responseLatency":         "$context.responseLatency",
+	"integrationRequestId":    "$context.integration.requestId",
+	"integrationStatus":       "$context.integrationStatus",
+	"integrationLatency":      "$context.integrationLatency",
+	"integrationErrorMessage": "$context.integrationErrorMessage",
+	"errorMessage":            "$context.error.message",
+	"authorizerError":         "$context.authorizer.error",
+}
+
+// accessLogs writes stage's access log, one JSON line a request, to a log group kept as
+// long as the functions' logs.
+func accessLogs(scope constructs.Construct, stage awsapigatewayv2.HttpStage) awslogs.LogGroup {
+	group := awslogs.NewLogGroup(scope, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH,
+	})
+	format, err := json.Marshal(accessLogFields) // sorted keys: a stable template
+	if err != nil {
+		panic(err)
+	}
+	stage.Node().DefaultChild().(awsapigatewayv2.CfnStage).SetAccessLogSettings(&awsapigatewayv2.CfnStage_AccessLogSettingsProperty{
+		DestinationArn: group.LogGroupArn(),
+		Format:         jsii.String(string(format)),
+	})
+	return group
 }
 
 // openRouteReason says how a route without a JWT is authenticated instead; "" for a route

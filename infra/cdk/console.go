@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
@@ -135,7 +136,13 @@ func (cfg consoleConfig) json(c console) map[string]any {
 // never pruned, so a tab still running the previous build can load its lazy chunks; the
 // rest (index.html, config.json, public files) is revalidated on every load and pruned.
 func (c console) deploy(scope constructs.Construct, dir string, cfg consoleConfig) {
+	// The deployment handler's logs expire like every function's; both deployments share the
+	// handler, so they share its log group.
+	handlerLogs := awslogs.NewLogGroup(scope, jsii.String("ConsoleDeploymentLogs"), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_MONTH,
+	})
 	assets := awss3deployment.NewBucketDeployment(scope, jsii.String("ConsoleAssets"), &awss3deployment.BucketDeploymentProps{
+		LogGroup:             handlerLogs,
 		DestinationBucket:    c.bucket,
 		DestinationKeyPrefix: jsii.String(consoleAssets + "/"),
 		Sources:              &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(filepath.Join(dir, consoleAssets)), nil)},
@@ -148,6 +155,7 @@ func (c console) deploy(scope constructs.Construct, dir string, cfg consoleConfi
 		},
 	})
 	entry := awss3deployment.NewBucketDeployment(scope, jsii.String("ConsoleEntry"), &awss3deployment.BucketDeploymentProps{
+		LogGroup:          handlerLogs,
 		DestinationBucket: c.bucket,
 		Sources: &[]awss3deployment.ISource{
 			awss3deployment.Source_Asset(jsii.String(dir), &awss3assets.AssetOptions{

@@ -79,10 +79,14 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		}
 		fns[f.Name] = fn
 		alarms.function(scope, fn, f.Name)
+		if len(f.Routes) > 0 {
+			alarms.http(scope, f)
+		}
 		if len(f.Consumes) > 0 {
 			q := newConsumerQueue(scope, f)
 			bus.subscribe(scope, f.Name, subscriptionsOf(subs, f.Name), q.inbox)
 			fn.AddEventSource(q.eventSource(f))
+			alarms.consumer(scope, f, q)
 			for _, m := range children(fn, "SqsEventSource") {
 				acknowledge(m, nagRule{id: "Serverless-LambdaEventSourceMappingDestination",
 					reason: "An SQS event source takes no on-failure destination: a message that keeps failing moves to the queue's own DLQ (redrive policy), which alarms"})
@@ -93,12 +97,14 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		}
 		if f.Stream {
 			alarms.dlq(constructs.NewConstruct(scope, jsii.String("Stream")), outboxStream(scope, fn, table), f.Name+" stream")
+			alarms.relay(scope, fn, f)
 		}
 		if f.Schedule > 0 {
 			schedule(scope, f, fn)
 		}
 	}
 	api, stage := newAPI(stack, topology, fns, agents.authorizer)
+	alarms.gateway(stack, stage)
 	web.deploy(stack, props.ConsoleDir, consoleConfig{
 		// The endpoint, not the stage URL: the console appends paths that start with "/".
 		apiBaseURL: *api.ApiEndpoint(),

@@ -820,7 +820,7 @@ func TestAlarms(t *testing.T) {
 				p["Threshold"] != 1.0 || p["ComparisonOperator"] != "GreaterThanOrEqualToThreshold" {
 				continue
 			}
-			metric := p["MetricName"].(string)
+			metric, _ := p["MetricName"].(string) // "" for an alarm on a math expression
 			if watched[metric] == nil {
 				watched[metric] = map[string]bool{}
 			}
