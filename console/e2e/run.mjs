@@ -383,11 +383,14 @@ async function main() {
       await rows.filter({ hasText: `order ${expect.yenOrder}` }).click();
       await page.getByTestId("ticket-subject").filter({ hasText: `order ${expect.yenOrder}` }).waitFor();
       assignedId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop());
+      // Agents are their id (the token's sub), never their email.
+      const me = await api("/api/v1/me");
+      assert(me.id && !me.id.includes("@") && me.email === "anna@demo.test", `API says me is ${JSON.stringify(me)}`);
       await page.getByTestId("assign-me").click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="assignee-select"]')?.value === "anna@demo.test");
+      await page.waitForFunction((id) => document.querySelector('[data-testid="assignee-select"]')?.value === id, me.id);
       await page.getByTestId("entry-status").filter({ hasText: "Anna Schmidt took the ticket" }).waitFor();
       const d = await api(`/api/v1/tickets/${encodeURIComponent(assignedId)}`);
-      assert(d.assignee === "anna@demo.test", `API says assignee ${d.assignee}`);
+      assert(d.assignee === me.id && d.assignee_name === "Anna Schmidt", `API says assignee ${d.assignee} (${d.assignee_name})`);
 
       await page.getByTestId("filter-assignee").selectOption("me");
       const mine = (await api("/api/v1/tickets?status=open&assignee=me")).tickets.map((t) => t.id);

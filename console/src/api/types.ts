@@ -47,6 +47,9 @@ export interface Customer {
 }
 
 export interface Me {
+  /** Who the caller is: their token's sub, their agent id. */
+  id: string;
+  /** For showing and addressing the caller; never who they are. */
   email: string;
   name?: string;
   role: string;
@@ -68,8 +71,11 @@ export interface TicketSummary {
   priority: Priority;
   customer: Customer;
   order_id?: string;
-  /** The assigned agent's email. */
+  /** The assigned agent's id (Agent.id). */
   assignee?: string;
+  /** The assigned agent's name and email, when an agent has the id. */
+  assignee_name?: string;
+  assignee_email?: string;
   /** The customer's language (BCP 47), told or guessed from the country. */
   language?: string;
   /** Lower-case, sorted, unique. */
@@ -139,7 +145,11 @@ export interface EntryView {
   kind: EntryKind | string;
   at: string;
   event_type?: string;
+  /** An agent's id (reply, note, status) or the customer's email (customer). */
   author?: string;
+  /** An agent author's name and email, when an agent has the id. */
+  author_name?: string;
+  author_email?: string;
   /** The server's English sentence; the fallback when params are absent or not understood. */
   body: string;
   /**
@@ -187,6 +197,9 @@ export interface TicketFilter {
 }
 
 export interface Agent {
+  /** The agent's id (the Cognito sub): what assignees, authors and the assignee filter name. */
+  id: string;
+  /** For showing and addressing the agent; it may change, the id does not. */
   email: string;
   name: string;
   role: string;
@@ -200,7 +213,7 @@ export interface AgentList {
 /** The body of PATCH /tickets/{id}: absent fields stay as they are. */
 export interface TicketUpdate {
   status?: TicketStatus;
-  /** An agent's email; "" unassigns. */
+  /** An agent's id (Agent.id); "" unassigns. */
   assignee?: string;
   /** Replaces the tags. */
   tags?: string[];

@@ -5,6 +5,9 @@
 
 export interface Session {
   token: string;
+  /** The token's sub: who the agent is (their agent id). */
+  sub?: string;
+  /** The token's email, for display only. */
   email?: string;
   merchantId?: string;
   /** Expiry from the token's exp claim, in ms since the epoch, when the token says. */
@@ -85,16 +88,17 @@ export class SessionStore {
 }
 
 /**
- * sessionFromToken reads the (unverified) JWT claims the console displays: email, merchant
- * (Cognito's custom:merchant_id) and expiry. The API verifies the token; this only reads it.
+ * sessionFromToken reads the (unverified) JWT claims the console uses: sub (who the agent is),
+ * email (shown), merchant (Cognito's custom:merchant_id) and expiry. The API verifies the token; this only reads it.
  */
 export function sessionFromToken(token: string, extra: Partial<Session> = {}): Session {
   const s: Session = { token, ...extra };
   try {
     const part = token.split(".")[1] ?? "";
     const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
-    const claims = JSON.parse(json) as { exp?: number; email?: string; "custom:merchant_id"?: string };
+    const claims = JSON.parse(json) as { exp?: number; sub?: string; email?: string; "custom:merchant_id"?: string };
     if (typeof claims.exp === "number") s.expiresAt = claims.exp * 1000;
+    if (!s.sub && typeof claims.sub === "string") s.sub = claims.sub;
     if (!s.email && typeof claims.email === "string") s.email = claims.email;
     const merchant = claims["custom:merchant_id"];
     if (!s.merchantId && typeof merchant === "string") s.merchantId = merchant;

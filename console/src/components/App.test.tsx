@@ -51,7 +51,7 @@ describe("App", () => {
       const fetchFn = vi.fn(async (url: RequestInfo | URL) => {
         const path = new URL(String(url), "http://console.test").pathname;
         calls.push(path);
-        if (path === "/api/v1/me") return jsonResponse(200, { email: "anna@demo.test", role: "agent", merchant: { id: "demo", name: "Demo" } });
+        if (path === "/api/v1/me") return jsonResponse(200, { id: "ag-anna", email: "anna@demo.test", role: "agent", merchant: { id: "demo", name: "Demo" } });
         if (path === "/api/v1/agents") return jsonResponse(200, { agents: [] });
         if (path === "/api/v1/tickets") return jsonResponse(200, { tickets: [ticket("tk_new"), ticket("tk_closed", { status: "closed" })] });
         if (path === "/api/v1/tickets/tk_old" || path === "/api/v1/tickets/tk_new") return jsonResponse(200, survivor);

@@ -71,7 +71,7 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
         /* the header falls back to the session's email; a 401 has already signed out */
       });
     // The merchant's agents, for the assignee filter and for assigning. Without them the
-    // console still works: "Me", "Unassigned" and emails stand in.
+    // console still works: "Me", "Unassigned" and the names the tickets carry stand in.
     api
       .listAgents(ac.signal)
       .then((l) => setAgents(l.agents ?? []))
@@ -79,7 +79,8 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
     return () => ac.abort();
   }, [api, setLocale]);
 
-  const myEmail = me?.email ?? session.email ?? "";
+  // Who the agent is: their id (the token's sub), never their email, which is only shown.
+  const myId = me?.id ?? session.sub ?? "";
 
   useEffect(() => {
     const onPop = () => setOpenId(ticketFromPath(location.pathname));
@@ -131,7 +132,7 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
         </div>
       </header>
       <div class="workspace">
-        <Inbox api={api} openId={openId} onOpen={open} onReply={reply} changed={changed} agents={agents} me={myEmail} />
+        <Inbox api={api} openId={openId} onOpen={open} onReply={reply} changed={changed} agents={agents} me={myId} />
         {openId ? (
           <TicketView
             api={api}
@@ -140,7 +141,7 @@ function Console({ api, session, onSignOut }: { api: ApiClient; session: Session
             onChanged={setChanged}
             replySignal={replySignal}
             agents={agents}
-            me={myEmail}
+            me={myId}
             onOpen={open}
             onMoved={moved}
           />

@@ -177,17 +177,17 @@ describe("Inbox search, filters, unread and local time", () => {
 
   it("filters by assignee, language and sort", async () => {
     const agents = [
-      { email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
-      { email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
+      { id: "ag-anna", email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
+      { id: "ag-li", email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
     ];
-    const { api } = setup({ agents, me: "anna@demo.test" });
+    const { api } = setup({ agents, me: "ag-anna" });
     await screen.findAllByTestId("ticket-row");
     const options = [...screen.getByTestId("filter-assignee").querySelectorAll("option")].map((o) => [o.value, o.textContent]);
     expect(options).toEqual([
       ["", "Anyone"],
       ["me", "Me"],
       ["none", "Unassigned"],
-      ["li.wei@demo.test", "Li Wei"],
+      ["ag-li", "Li Wei"],
     ]);
     fireEvent.change(screen.getByTestId("filter-assignee"), { target: { value: "me" } });
     fireEvent.change(screen.getByTestId("filter-language"), { target: { value: "zh-CN" } });
@@ -226,12 +226,16 @@ describe("Inbox search, filters, unread and local time", () => {
   });
 
   it("shows tags as chips and the assignee by name", async () => {
-    setup({ agents: [{ email: "li.wei@demo.test", name: "Li Wei", role: "agent" }], me: "anna@demo.test" }, async () => ({
-      tickets: [ticket("a", { tags: ["refund", "vip"], assignee: "li.wei@demo.test" }), ticket("b", { assignee: "anna@demo.test" })],
+    setup({ agents: [{ id: "ag-li", email: "li.wei@demo.test", name: "Li Wei", role: "agent" }], me: "ag-anna" }, async () => ({
+      tickets: [
+        ticket("a", { tags: ["refund", "vip"], assignee: "ag-li" }),
+        ticket("b", { assignee: "ag-anna" }),
+        ticket("c", { assignee: "ag-kim", assignee_name: "Kim Park", assignee_email: "kim@demo.test" }), // not in the agents list
+      ],
     }));
     await screen.findAllByTestId("ticket-row");
     expect(screen.getAllByTestId("row-tag").map((e) => e.textContent)).toEqual(["refund", "vip"]);
-    expect(screen.getAllByTestId("row-assignee").map((e) => e.textContent)).toEqual(["Li Wei", "Me"]);
+    expect(screen.getAllByTestId("row-assignee").map((e) => e.textContent)).toEqual(["Li Wei", "Me", "Kim Park"]);
   });
 });
 

@@ -29,7 +29,7 @@ export interface InboxProps {
   initialFilter?: TicketFilter;
   /** The merchant's agents, for the assignee filter and names. */
   agents?: Agent[];
-  /** The signed-in agent's email. */
+  /** The signed-in agent's id. */
   me?: string;
 }
 
@@ -350,8 +350,12 @@ export function Inbox(props: InboxProps) {
                       ))}
                     </span>
                     {x.assignee && (
-                      <span class="row-assignee" data-testid="row-assignee" title={t("inbox.assignedTo", { name: x.assignee })}>
-                        {x.assignee === me ? t("filter.me") : agentName(x.assignee, agents)}
+                      <span
+                        class="row-assignee"
+                        data-testid="row-assignee"
+                        title={t("inbox.assignedTo", { name: x.assignee_email || x.assignee_name || agentName(x.assignee, agents) })}
+                      >
+                        {x.assignee === me ? t("filter.me") : x.assignee_name || agentName(x.assignee, agents)}
                       </span>
                     )}
                   </div>
@@ -464,9 +468,9 @@ export function Inbox(props: InboxProps) {
             <option value="me">{t("filter.me")}</option>
             <option value="none">{t("filter.unassigned")}</option>
             {agents
-              .filter((a) => a.email !== me)
+              .filter((a) => a.id !== me)
               .map((a) => (
-                <option key={a.email} value={a.email}>
+                <option key={a.id} value={a.id}>
                   {a.name || a.email}
                 </option>
               ))}

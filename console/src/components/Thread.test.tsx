@@ -180,3 +180,26 @@ describe("a merge line", () => {
     expect(screen.queryByTestId("event-ticket-link")).toBeNull();
   });
 });
+
+describe("message authors", () => {
+  it("names an agent author by id: the line's name, else the agents list, else the id", () => {
+    const at = "2026-11-10T10:00:00Z";
+    const entries: EntryView[] = [
+      { id: "m1", kind: "reply", at, author: "ag-kim", author_name: "Kim Park", author_email: "kim@demo.test", body: "Hello" },
+      { id: "m2", kind: "note", at, author: "ag-li", body: "Called them" },
+      { id: "m3", kind: "note", at, author: "ag-gone", body: "Old note" },
+    ];
+    render(
+      <I18nProvider initial="en">
+        <Thread entries={entries} customerName="" agents={[{ id: "ag-li", email: "li.wei@demo.test", name: "Li Wei", role: "agent" }]} />
+      </I18nProvider>,
+    );
+    const authors = [...document.querySelectorAll(".msg-head strong")].map((e) => [e.textContent, e.getAttribute("title")]);
+    expect(authors).toEqual([
+      ["Kim Park", "kim@demo.test"],
+      ["Li Wei", "li.wei@demo.test"],
+      ["ag-gone", "ag-gone"],
+    ]);
+    cleanup();
+  });
+});

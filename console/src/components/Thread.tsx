@@ -70,7 +70,9 @@ function Entry({ e, customerName, agents, onOpen }: EntryProps) {
       return (
         <li class={`entry msg msg-${e.kind}`} data-testid={`entry-${e.kind}`}>
           <div class="msg-head">
-            <strong title={e.author}>{e.kind === "customer" ? customerName || t("entry.customer") : agentName(e.author, agents) || t("entry.reply")}</strong>
+            <strong title={e.kind === "customer" ? e.author : e.author_email || agents.find((a) => a.id === e.author)?.email || e.author}>
+              {e.kind === "customer" ? customerName || t("entry.customer") : e.author_name || agentName(e.author, agents) || t("entry.reply")}
+            </strong>
             <span class={`msg-kind kind-${e.kind}`}>
               {e.kind === "note" ? `${t("entry.note")} · ${t("entry.noteHint")}` : e.kind === "reply" ? t("entry.reply") : t("entry.customer")}
             </span>

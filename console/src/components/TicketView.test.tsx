@@ -9,10 +9,11 @@ import { ticket, ticketDetail } from "../test/fixtures";
 import { changeParts } from "./Thread";
 import { tagProblem, TicketView } from "./TicketView";
 
+// Agents are named by id (the Cognito sub); their emails are only shown.
 const agents = [
-  { email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
-  { email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
-  { email: "sam@demo.test", name: "Sam Taylor", role: "supervisor" },
+  { id: "ag-anna", email: "anna@demo.test", name: "Anna Schmidt", role: "agent" },
+  { id: "ag-li", email: "li.wei@demo.test", name: "Li Wei", role: "agent" },
+  { id: "ag-sam", email: "sam@demo.test", name: "Sam Taylor", role: "supervisor" },
 ];
 
 function detail(over: Partial<TicketDetail> = {}): TicketDetail {
@@ -40,7 +41,7 @@ function setup(start: Partial<TicketDetail> = {}, locale: Locale = "en") {
   const onChanged = vi.fn();
   render(
     <I18nProvider initial={locale}>
-      <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={onChanged} replySignal={0} refreshMs={0} agents={agents} me="anna@demo.test" />
+      <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={onChanged} replySignal={0} refreshMs={0} agents={agents} me="ag-anna" />
     </I18nProvider>,
   );
   return { updateTicket, onChanged };
@@ -50,28 +51,41 @@ const select = () => screen.getByTestId("assignee-select") as HTMLSelectElement;
 const chips = () => screen.queryAllByTestId("tag").map((e) => e.firstChild?.textContent);
 
 describe("TicketView assignment", () => {
-  it("assign to me sends PATCH {assignee: me} and shows it in the header", async () => {
+  it("assign to me sends PATCH {assignee: my id} and shows it in the header", async () => {
     const { updateTicket, onChanged } = setup();
     await screen.findByTestId("ticket-view");
     expect(select().value).toBe("");
     fireEvent.click(screen.getByTestId("assign-me"));
-    await waitFor(() => expect(select().value).toBe("anna@demo.test"));
-    expect(updateTicket).toHaveBeenCalledWith("tk_1", { assignee: "anna@demo.test" });
-    expect(onChanged).toHaveBeenCalledWith(expect.objectContaining({ id: "tk_1", assignee: "anna@demo.test" }));
+    await waitFor(() => expect(select().value).toBe("ag-anna"));
+    expect(updateTicket).toHaveBeenCalledWith("tk_1", { assignee: "ag-anna" });
+    expect(onChanged).toHaveBeenCalledWith(expect.objectContaining({ id: "tk_1", assignee: "ag-anna" }));
     expect(screen.queryByTestId("assign-me")).toBeNull(); // already mine
     expect(select().selectedOptions[0].textContent).toBe("Anna Schmidt (you)");
   });
 
   it("assigns to a colleague and unassigns", async () => {
-    const { updateTicket } = setup({ assignee: "anna@demo.test" });
+    const { updateTicket } = setup({ assignee: "ag-anna" });
     await screen.findByTestId("ticket-view");
-    fireEvent.change(select(), { target: { value: "li.wei@demo.test" } });
-    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "li.wei@demo.test" }));
-    await waitFor(() => expect(select().value).toBe("li.wei@demo.test"));
+    expect([...select().options].map((o) => [o.value, o.textContent])).toEqual([
+      ["", "Unassigned"],
+      ["ag-anna", "Anna Schmidt (you)"],
+      ["ag-li", "Li Wei"],
+      ["ag-sam", "Sam Taylor"],
+    ]);
+    fireEvent.change(select(), { target: { value: "ag-li" } });
+    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "ag-li" }));
+    await waitFor(() => expect(select().value).toBe("ag-li"));
     fireEvent.change(select(), { target: { value: "" } });
     await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "" }));
     await waitFor(() => expect(select().value).toBe(""));
     expect(screen.getByTestId("assign-me")).toBeTruthy();
+  });
+
+  it("names an assignee no longer among the agents by the name the ticket carries", async () => {
+    setup({ assignee: "ag-gone", assignee_name: "Kim Former", assignee_email: "kim@demo.test" });
+    await screen.findByTestId("ticket-view");
+    expect(select().value).toBe("ag-gone");
+    expect(select().selectedOptions[0].textContent).toBe("Kim Former");
   });
 
   it("says so when the API refuses", async () => {
@@ -158,8 +172,8 @@ describe("TicketView tags", () => {
 describe("change lines in the timeline", () => {
   it("reads the change from the line's params", () => {
     expect(changeParts({ status: "solved" })).toEqual([{ kind: "status", status: "solved" }]);
-    expect(changeParts({ tags: "refund,vip", assignee: "li.wei@demo.test" })).toEqual([
-      { kind: "assigned", agent: "li.wei@demo.test" },
+    expect(changeParts({ tags: "refund,vip", assignee: "ag-li" })).toEqual([
+      { kind: "assigned", agent: "ag-li" },
       { kind: "tags", tags: ["refund", "vip"] },
     ]);
     expect(changeParts({ assignee: "" })).toEqual([{ kind: "unassigned" }]);
@@ -170,11 +184,13 @@ describe("change lines in the timeline", () => {
   });
 
   const lines: EntryView[] = [
-    { id: "e1", kind: "status", at: "2026-01-01T10:00:00Z", author: "anna@demo.test", body: "status solved; assigned to li.wei@demo.test; tags: vip", params: { status: "solved", assignee: "li.wei@demo.test", tags: "vip" } },
-    { id: "e2", kind: "status", at: "2026-01-01T10:01:00Z", author: "li.wei@demo.test", body: "status pending", params: { status: "pending" } },
-    { id: "e3", kind: "status", at: "2026-01-01T10:02:00Z", author: "sam@demo.test", body: "assigned to sam@demo.test", params: { assignee: "sam@demo.test" } },
-    { id: "e4", kind: "status", at: "2026-01-01T10:03:00Z", author: "sam@demo.test", body: "unassigned; tags: ", params: { assignee: "", tags: "" } },
+    { id: "e1", kind: "status", at: "2026-01-01T10:00:00Z", author: "ag-anna", body: "status solved; assigned to li.wei@demo.test; tags: vip", params: { status: "solved", assignee: "ag-li", tags: "vip" } },
+    { id: "e2", kind: "status", at: "2026-01-01T10:01:00Z", author: "ag-li", body: "status pending", params: { status: "pending" } },
+    { id: "e3", kind: "status", at: "2026-01-01T10:02:00Z", author: "ag-sam", body: "assigned to sam@demo.test", params: { assignee: "ag-sam" } },
+    { id: "e4", kind: "status", at: "2026-01-01T10:03:00Z", author: "ag-sam", body: "unassigned; tags: ", params: { assignee: "", tags: "" } },
     { id: "e5", kind: "status", at: "2026-01-01T10:04:00Z", author: "nobody@demo.test", body: "assigned to x@demo.test", params: { assignee: "x@demo.test" } },
+    // A line from before agents had ids names them by email: still their names.
+    { id: "e7", kind: "status", at: "2026-01-01T10:04:30Z", author: "li.wei@demo.test", body: "assigned to sam@demo.test", params: { assignee: "sam@demo.test" } },
     // An older line, from before params: the API's words, not parsed.
     { id: "e6", kind: "status", at: "2026-01-01T10:05:00Z", author: "sam@demo.test", body: "status solved" },
   ];
@@ -188,6 +204,7 @@ describe("change lines in the timeline", () => {
       "Sam Taylor took the ticket",
       "Sam Taylor unassigned the ticket; removed all tags",
       "nobody@demo.test assigned the ticket to x@demo.test",
+      "Li Wei assigned the ticket to Sam Taylor",
       "status solved",
     ]);
   });
@@ -201,6 +218,7 @@ describe("change lines in the timeline", () => {
       "Sam Taylor 认领了工单",
       "Sam Taylor 取消了工单的分配；移除了所有标签",
       "nobody@demo.test 将工单分配给 x@demo.test",
+      "Li Wei 将工单分配给 Sam Taylor",
       "status solved",
     ]);
   });

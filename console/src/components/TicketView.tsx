@@ -22,7 +22,7 @@ export interface TicketViewProps {
   refreshMs?: number;
   /** The merchant's agents, to assign to. */
   agents?: Agent[];
-  /** The signed-in agent's email, for "Assign to me". */
+  /** The signed-in agent's id, for "Assign to me". */
   me?: string;
   /** Opens another ticket (a merged or followed-up one's link). */
   onOpen?: (id: string) => void;
@@ -185,9 +185,9 @@ export function TicketView({
     }
   }
 
-  function assign(email: string) {
-    if (!detail || (detail.assignee ?? "") === email) return;
-    change("assignee", { assignee: email });
+  function assign(agentId: string) {
+    if (!detail || (detail.assignee ?? "") === agentId) return;
+    change("assignee", { assignee: agentId });
   }
 
   async function addTag(e: Event) {
@@ -247,7 +247,7 @@ export function TicketView({
   const subject = ticketSubject(d, t);
   const tags = d.tags ?? [];
   const assignee = d.assignee ?? "";
-  const agentLabel = (a: Agent) => (a.email === me ? t("ticket.you", { name: a.name || a.email }) : a.name || a.email);
+  const agentLabel = (a: Agent) => (a.id === me ? t("ticket.you", { name: a.name || a.email }) : a.name || a.email);
   return (
     <section class="ticket" data-testid="ticket-view" aria-label={subject}>
       <header class="ticket-head">
@@ -324,11 +324,13 @@ export function TicketView({
             >
               <option value="">{t("ticket.unassigned")}</option>
               {agents.map((a) => (
-                <option key={a.email} value={a.email}>
+                <option key={a.id} value={a.id}>
                   {agentLabel(a)}
                 </option>
               ))}
-              {assignee && !agents.some((a) => a.email === assignee) && <option value={assignee}>{agentName(assignee, agents)}</option>}
+              {assignee && !agents.some((a) => a.id === assignee) && (
+                <option value={assignee}>{d.assignee_name || d.assignee_email || agentName(assignee, agents)}</option>
+              )}
             </select>
             {me && assignee !== me && (
               <button type="button" class="btn small" data-testid="assign-me" disabled={metaBusy} onClick={() => assign(me)}>

@@ -70,10 +70,15 @@ export function Rich({ text }: { text: string }) {
   return <>{parts.map((p, i) => (i % 2 ? <code key={i}>{p}</code> : p))}</>;
 }
 
-/** agentName is how the console names an agent: their name when known, else their email. */
-export function agentName(email: string | undefined, agents: Agent[] = []): string {
-  if (!email) return "";
-  return agents.find((a) => a.email.toLowerCase() === email.toLowerCase())?.name || email;
+/**
+ * agentName is how the console names an agent given their id: their name from GET
+ * /api/v1/agents, else their email, else the id itself. Lines written before agents had ids
+ * name them by email, so an email finds its agent too.
+ */
+export function agentName(id: string | undefined, agents: Agent[] = []): string {
+  if (!id) return "";
+  const a = agents.find((a) => a.id === id) ?? agents.find((a) => a.email.toLowerCase() === id.toLowerCase());
+  return a?.name || a?.email || id;
 }
 
 /** useNow is the time, updated (and the caller rendered again) every minute. */
