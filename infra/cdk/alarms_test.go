@@ -251,7 +251,7 @@ func TestAccessLogs(t *testing.T) {
 		}
 		for key, want := range map[string]string{
 			"requestId": "$context.requestId", "routeKey": "$context.routeKey", "status": "$context.status",
-			"integrationErrorMessage": "$context.integrationErrorMessage", "integrationRequestId": "$context.integration.requestId",
+			"integrationErrorMessage": "$context.integrationErrorMessage", "integrationRequestId": "$context.awsEndpointRequestId",
 		} {
 			if fields[key] != want {
 				t.Errorf("%s: access log %s = %q; want %q", c.name, key, fields[key], want)

@@ -69,7 +69,7 @@ func newAPI(scope constructs.Construct, topology []events.Function, fns map[stri
 
 // accessLogFields are what each access log line records, as JSON: API Gateway's request id
 // (intake's and the API's request_id and the events' correlation_id), the Lambda request
-// the integration made, the route and what came of it — enough to follow one webhook from
+// the integration made (the x-amzn-RequestId Lambda answered), the route and what came of it — enough to follow one webhook from
 // the gateway into the function's logs, and to see why the gateway answered 5xx itself.
 // No source IP, user agent or query string: those are a customer's or an agent's personal
 // data, and a search query may be an email address.
@@ -81,7 +81,7 @@ var accessLogFields = map[string]string{
 	"status":                  "$context.status",
 	"responseLength":          "$context.responseLength",
 	"responseLatency":         "$context.responseLatency",
-	"integrationRequestId":    "$context.integration.requestId",
+	"integrationRequestId":    "$context.awsEndpointRequestId",
 	"integrationStatus":       "$context.integrationStatus",
 	"integrationLatency":      "$context.integrationLatency",
 	"integrationErrorMessage": "$context.integrationErrorMessage",
