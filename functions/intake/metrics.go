@@ -44,7 +44,7 @@ func (t *tally) WriteHeader(status int) {
 	t.ResponseWriter.WriteHeader(status)
 }
 
-// Unwrap lets http.ResponseController (and MaxBytesReader's close) reach the writer.
+// Unwrap lets http.ResponseController reach the writer underneath.
 func (t *tally) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // accepted marks the request as accepted with a.Status.

@@ -88,7 +88,9 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	post := func(path string) func() {
-		return func() { h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", path, strings.NewReader(`{}`))) }
+		return func() {
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", path, strings.NewReader(`{}`)))
+		}
 	}
 	accepted := func(provider, outcome string) []metrics.Dimension {
 		return []metrics.Dimension{metrics.Dim(metrics.Provider, provider), metrics.Dim(metrics.Outcome, outcome)}

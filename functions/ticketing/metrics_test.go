@@ -25,7 +25,10 @@ func TestBatchMetricsAndTrace(t *testing.T) {
 	var logs bytes.Buffer
 	rec := &metrics.Memory{}
 	now := t0.Add(time.Hour)
-	h := ticketing.New(store, func() time.Time { return now }, slog.New(slog.NewJSONHandler(&logs, nil)), ticketing.Metrics(rec))
+	// The clock moves on while the batch is worked: its age is as of its receipt.
+	calls := 0
+	clock := func() time.Time { calls++; return now.Add(time.Duration(calls-1) * time.Minute) }
+	h := ticketing.New(store, clock, slog.New(slog.NewJSONHandler(&logs, nil)), ticketing.Metrics(rec))
 
 	ev, err := events.New(events.PaymentFailed, "ev_traced", "demo", "stripe", "evt_1", t0,
 		events.Payment{PaymentID: "pi_1", OrderID: "10482", Amount: events.Money{Amount: 100, Currency: "eur"}, Status: "requires_payment_method"})

@@ -54,13 +54,14 @@ func New(store Store, now func() time.Time, log *slog.Logger, opts ...Option) *H
 // it under) is logged with its id and reported failed too: after the queue's maxReceiveCount
 // it rests in the DLQ, where nothing is lost and an engineer can redrive it.
 func (h *Handler) Handle(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
+	received := h.now() // the batch's age is as of its receipt, not of its end
 	var resp lambdaevents.SQSEventResponse
 	for _, msg := range batch.Records {
 		if err := h.apply(ctx, msg); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
 		}
 	}
-	metrics.Batch(h.metrics, events.Ticketing, batch, resp, h.now())
+	metrics.Batch(h.metrics, events.Ticketing, batch, resp, received)
 	return resp, nil
 }
 
