@@ -184,7 +184,7 @@ func (s *Store) readLinks(ctx context.Context, merchantID string, refs []string)
 		keys = append(keys, key(linkPK(merchantID, r), "LINK"))
 		out[r] = link{}
 	}
-	items, err := s.batchGetConsistent(ctx, keys)
+	items, err := s.batchGet(ctx, keys, true)
 	if err != nil {
 		return nil, err
 	}
@@ -523,22 +523,4 @@ func (s *Store) resetParked(ctx context.Context, merchantID, ref string, n int64
 		return nil // someone parked or drained meanwhile; the next drain looks again
 	}
 	return err
-}
-
-// batchGetConsistent reads up to 100 items consistently, retrying unprocessed keys.
-func (s *Store) batchGetConsistent(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	var items []map[string]types.AttributeValue
-	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-	for attempt := 0; len(req) > 0 && len(req[s.table].Keys) > 0; attempt++ {
-		if attempt == 5 {
-			return nil, errs.E(errs.Transient, "batch read: keys left unprocessed")
-		}
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return nil, classify(err, "batch read")
-		}
-		items = append(items, out.Responses[s.table]...)
-		req = out.UnprocessedKeys
-	}
-	return items, nil
 }

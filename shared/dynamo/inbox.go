@@ -242,7 +242,7 @@ func (s *Store) SearchTickets(ctx context.Context, merchantID, q string, f ticke
 				// A search item the merge has not yet taken out of the index. The survivor
 				// holds the merged ticket's references and has its own item for this one,
 				// in its own place; only a survivor without it is answered here.
-				if t, err = s.liveTicket(ctx, merchantID, t.MergedInto); err != nil {
+				if t, err = s.loadLive(ctx, merchantID, t.MergedInto); err != nil {
 					return i, false, err
 				}
 				if slices.Contains(t.Refs(), ref) {
@@ -274,7 +274,7 @@ func (s *Store) ticketsOf(ctx context.Context, merchantID string, items []map[st
 		if len(keys) == 0 {
 			return nil
 		}
-		got, err := s.batchGet(ctx, keys)
+		got, err := s.batchGet(ctx, keys, false)
 		if err != nil {
 			return err
 		}
@@ -305,22 +305,10 @@ func (s *Store) ticketsOf(ctx context.Context, merchantID string, items []map[st
 	return out, flush()
 }
 
-// liveTicket reads ticket id, following merges to the survivor.
-func (s *Store) liveTicket(ctx context.Context, merchantID, id string) (ticket.Ticket, error) {
-	for range 8 {
-		t, err := s.loadTicket(ctx, merchantID, id)
-		if err != nil || t.MergedInto == "" {
-			return t, err
-		}
-		id = t.MergedInto
-	}
-	return ticket.Ticket{}, errs.E(errs.Internal, "ticket %s: merge chain too long", id)
-}
-
 // batchGet reads up to 100 items, retrying unprocessed keys.
-func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, consistent bool) ([]map[string]types.AttributeValue, error) {
 	var items []map[string]types.AttributeValue
-	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ConsistentRead: aws.Bool(consistent)}}
 	for attempt := 0; len(req) > 0 && len(req[s.table].Keys) > 0; attempt++ {
 		if attempt == 5 {
 			return nil, errs.E(errs.Transient, "batch read: keys left unprocessed")
@@ -358,7 +346,7 @@ func (s *Store) Unread(ctx context.Context, merchantID, agent string, tickets []
 		keys = append(keys, key(readPK(merchantID, agent), t.ID))
 		unread[t.ID] = true
 	}
-	items, err := s.batchGet(ctx, keys)
+	items, err := s.batchGet(ctx, keys, false)
 	if err != nil {
 		return nil, err
 	}
