@@ -64,6 +64,7 @@ func DemoSeeds(getenv func(string) string) []Seed {
 			ID: id, Name: name, TimeZone: tz,
 			PublishableKey: env(id, "PUBLISHABLE_KEY", "pk_local_"+id),
 			ShopOrigins:    strings.Split(env(id, "SHOP_ORIGINS", "http://localhost:3000"), ","),
+			Sender:         merchant.Sender{Name: name, Address: "support@" + id + ".test"},
 		}
 	}
 	secrets := func(id string) merchant.WebhookSecrets {

@@ -16,6 +16,15 @@ type Merchant struct {
 	// messages from the browser (the widget). Servers may post from anywhere.
 	ShopOrigins []string `json:"shop_origins,omitempty"`
 	TimeZone    string   `json:"time_zone"` // IANA
+	// Sender is who replies come from: an address or domain verified in SES (the admin
+	// command sets it; the cloud role may send only from configured identities).
+	Sender Sender `json:"sender,omitzero"`
+}
+
+// Sender is a merchant's outbound mail identity: the display name and the address.
+type Sender struct {
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // Role is what an agent may do.
