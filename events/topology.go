@@ -93,6 +93,7 @@ const (
 	Ticketing = "ticketing"
 	API       = "api"
 	Relay     = "relay"
+	Notify    = "notify"
 )
 
 // RelayPeriod is how often the cloud relay sweeps the outbox index for items the stream did
@@ -146,6 +147,13 @@ var Topology = []Function{
 		Stream:   true,
 		Schedule: RelayPeriod,
 		Table:    ReadWrite, // it queries the outbox index and deletes what it relayed
+	},
+	{
+		// Sends agents' replies by email; a send marker per reply keeps it to one email.
+		Name:     Notify,
+		Consumes: []DetailType{MessageReplied},
+		Queue:    &Queue{Batch: 10, Visibility: time.Minute, MaxReceives: 5},
+		Table:    ReadWrite,
 	},
 }
 

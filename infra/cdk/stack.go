@@ -77,6 +77,9 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		if f.Name == events.API { // the one function that signs cursors
 			cursors.reader(fn)
 		}
+		if f.Name == events.Notify { // the one function that sends mail
+			grantSendMail(fn)
+		}
 		fns[f.Name] = fn
 		alarms.function(scope, fn, f.Name)
 		if len(f.Routes) > 0 {

@@ -21,6 +21,7 @@ import (
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/functions/api"
 	"github.com/borderdesk/borderdesk/functions/intake"
+	"github.com/borderdesk/borderdesk/functions/notify"
 	"github.com/borderdesk/borderdesk/functions/relay"
 	"github.com/borderdesk/borderdesk/functions/ticketing"
 	"github.com/borderdesk/borderdesk/infra/local/queue"
@@ -75,6 +76,8 @@ type Runtime struct {
 	// Secrets is the in-process Secrets Manager holding the merchants' webhook secrets,
 	// which intake reads through the same adapter as in the cloud.
 	Secrets *smembedded.SecretsManager
+	// Mail is the outbox notify sends into, in place of SES (GET /dev/outbox).
+	Mail *MailOutbox
 
 	relay     *relayLoop
 	schedules *scheduler
@@ -111,6 +114,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		Queues: map[string]*queue.Queue{},
 		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
 		Clock:  cfg.Clock,
+		Mail:   NewMailOutbox(now),
 	}
 	if rt.Secrets, err = smembedded.Start("127.0.0.1:0"); err != nil {
 		db.Close()
@@ -160,6 +164,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	queueFns := map[string]queue.Handler{
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing), ticketing.Metrics(metricsFor(cfg.Log, events.Ticketing))).Handle,
+		events.Notify:    notify.New(rt.Store, rt.Mail, now, cfg.Log.With("function", events.Notify), notify.Metrics(metricsFor(cfg.Log, events.Notify))).Handle,
 	}
 	maps.Copy(queueFns, cfg.QueueHandlers)
 	scheduleFns := map[string]ScheduleHandler{
@@ -202,6 +207,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	mux.Handle("POST /dev/login", devLogin(rt.Store, rt.Auth, cfg.Log))
 	opsRoutes(mux, rt.Queues, cfg.Log)
 	clockRoutes(mux, rt, cfg.Log)
+	outboxRoutes(mux, rt.Mail)
 	console := cfg.Console
 	if console == nil {
 		console = http.HandlerFunc(placeholder)

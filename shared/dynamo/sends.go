@@ -1,0 +1,76 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/borderdesk/borderdesk/shared/errs"
+)
+
+// A reply's send marker is ("M#<merchant>", "SENT#<entry id>"): claimed (state "sending")
+// before the mail goes out, "sent" with the provider's id after. One entry is one email.
+func sendSK(entryID string) string { return "SENT#" + entryID }
+
+// Send marker states.
+const (
+	SendClaimed = "sending"
+	SendDone    = "sent"
+)
+
+// ClaimSend claims the sending of entry's email: a conflict when it was claimed before
+// (sent, or a send whose outcome nobody recorded).
+func (s *Store) ClaimSend(ctx context.Context, merchantID, entryID string, at time.Time) error {
+	item := key(tenant(merchantID), sendSK(entryID))
+	item["state"] = str(SendClaimed)
+	item["claimed_at"] = str(sortTime(at))
+	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	return classify(err, "claim send of %s", entryID)
+}
+
+// SendState is the state of entry's send marker and the provider's message id once sent;
+// not found when it was never claimed.
+func (s *Store) SendState(ctx context.Context, merchantID, entryID string) (state, providerID string, err error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return "", "", classify(err, "read send of %s", entryID)
+	}
+	if out.Item == nil {
+		return "", "", errs.E(errs.NotFound, "send of %s not claimed", entryID)
+	}
+	return getS(out.Item, "state"), getS(out.Item, "provider_id"), nil
+}
+
+// MarkSent records that entry's email went out as providerID.
+func (s *Store) MarkSent(ctx context.Context, merchantID, entryID, providerID string, at time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
+		UpdateExpression:         aws.String("SET #s = :sent, provider_id = :id, sent_at = :at"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":sent": str(SendDone), ":id": str(providerID), ":at": str(sortTime(at)),
+		},
+	})
+	return classify(err, "mark %s sent", entryID)
+}
+
+// ReleaseSend drops a claim whose send certainly did not happen (the provider refused it),
+// so a retry may send. A marker already sent is kept: a conflict.
+func (s *Store) ReleaseSend(ctx context.Context, merchantID, entryID string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
+		ConditionExpression:       aws.String("#s = :claimed"),
+		ExpressionAttributeNames:  map[string]string{"#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":claimed": str(SendClaimed)},
+	})
+	return classify(err, "release send of %s", entryID)
+}
