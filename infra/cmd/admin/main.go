@@ -8,7 +8,8 @@
 // <BORDERDESK_SECRETS_PREFIX><merchant>/webhooks (prefix borderdesk/merchants/ by default,
 // the one the stack lets intake read); the first `secret add` creates it.
 //
-//	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example
+//	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example \
+//	    -sender support@acme.example -sender-name "Acme Outdoor"
 //	go run ./infra/cmd/admin secret add -merchant acme -provider stripe -secret whsec_…
 //	go run ./infra/cmd/admin secret remove -merchant acme -provider stripe -secret whsec_…
 //	go run ./infra/cmd/admin agent put -merchant acme -email jo@acme.example -name "Jo Martin" -role admin -lang fr -sub 1b2c…
@@ -23,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	netmail "net/mail"
 	"os"
 	"slices"
 	"strings"
@@ -122,11 +124,16 @@ func merchantPut(ctx context.Context, store Store, args []string, out io.Writer)
 	tz := fs.String("tz", "UTC", "IANA time zone")
 	var origins list
 	fs.Var(&origins, "shop-origin", "an origin whose pages may post customer messages (repeatable)")
+	sender := fs.String("sender", "", "the address replies are mailed from (an SES-verified identity)")
+	senderName := fs.String("sender-name", "", "the display name replies are mailed as (default: -name)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if !validID(*id) || *name == "" {
 		return errors.New("-id (a-z, 0-9, -) and -name are required")
+	}
+	if a, err := netmail.ParseAddress(*sender); *sender != "" && (err != nil || a.Address != *sender) {
+		return fmt.Errorf("-sender %q: want a bare address, such as support@shop.example", *sender)
 	}
 	if _, err := time.LoadLocation(*tz); err != nil {
 		return fmt.Errorf("-tz: %w", err)
@@ -141,6 +148,9 @@ func merchantPut(ctx context.Context, store Store, args []string, out io.Writer)
 	m.Name, m.TimeZone = *name, *tz
 	if len(origins) > 0 {
 		m.ShopOrigins = origins
+	}
+	if *sender != "" {
+		m.Sender = merchant.Sender{Name: *senderName, Address: *sender}
 	}
 	if err := store.PutMerchant(ctx, m); err != nil {
 		return err
@@ -167,7 +177,7 @@ func merchantShow(ctx context.Context, store Store, secrets Secrets, args []stri
 	if err != nil && !errs.Is(err, errs.NotFound) {
 		return err
 	}
-	fmt.Fprintf(out, "merchant %s (%s), time zone %s\npublishable key: %s\nshop origins: %s\n", m.ID, m.Name, m.TimeZone, m.PublishableKey, strings.Join(m.ShopOrigins, " "))
+	fmt.Fprintf(out, "merchant %s (%s), time zone %s\npublishable key: %s\nshop origins: %s\nsender: %s\n", m.ID, m.Name, m.TimeZone, m.PublishableKey, strings.Join(m.ShopOrigins, " "), m.Sender.Address)
 	if len(ws) == 0 {
 		fmt.Fprintf(out, "webhook secrets: none yet (admin secret add -merchant %s …)\n", m.ID)
 	}

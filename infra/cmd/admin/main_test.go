@@ -29,7 +29,9 @@ func TestAdmin(t *testing.T) {
 		wantErr string
 		wantOut string
 	}{
-		{"merchant put -id acme -name Acme -tz Europe/Paris -shop-origin https://acme.example", "", "publishable key: pk_"},
+		{"merchant put -id acme -name Acme -tz Europe/Paris -shop-origin https://acme.example -sender support@acme.example -sender-name Acme", "", "publishable key: pk_"},
+		{"merchant put -id acme -name Acme -sender Eve<x@evil.example>", "-sender", ""},
+		{"merchant put -id acme -name Acme -sender not-an-address", "-sender", ""},
 		{"merchant put -id Acme! -name x", "-id", ""},
 		{"merchant put -id acme -name Acme -tz Mars/Olympus", "-tz", ""},
 		{"secret add -merchant acme -provider stripe -secret whsec_old_0123456789", "", "1 active stripe"},
@@ -64,8 +66,8 @@ func TestAdmin(t *testing.T) {
 		}
 	}
 	m, err := dynamo.New(db.Client, "bd").GetMerchant(ctx, "acme")
-	if err != nil || m.Name != "Acme" || m.ShopOrigins[0] != "https://acme.example" {
-		t.Errorf("stored merchant = %+v, %v; want Acme with its shop origin", m, err)
+	if err != nil || m.Name != "Acme" || m.ShopOrigins[0] != "https://acme.example" || m.Sender != (merchant.Sender{Name: "Acme", Address: "support@acme.example"}) {
+		t.Errorf("stored merchant = %+v, %v; want Acme with its shop origin and sender", m, err)
 	}
 	store := dynamo.New(db.Client, "bd")
 	if a, err := store.GetAgent(ctx, "acme", "5f0e-jo"); err != nil || a.Email != "kim@acme.example" || a.Role != merchant.RoleAgent {
