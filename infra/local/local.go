@@ -55,6 +55,8 @@ type Config struct {
 	QueueHandlers map[string]queue.Handler
 	// ScheduleHandlers are the handlers of scheduled functions only the test has.
 	ScheduleHandlers map[string]ScheduleHandler
+	// SMTPRelay ("host:port", optional) also receives every mail notify sends.
+	SMTPRelay string
 	// RelayBus wraps the bus the outbox relay publishes to (nil: the bus itself), so tests
 	// can make the bus fail after a commit.
 	RelayBus func(outbox.Publisher) outbox.Publisher
@@ -114,7 +116,7 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		Queues: map[string]*queue.Queue{},
 		Auth:   auth.NewHMAC(cfg.JWTSecret, 12*time.Hour, now),
 		Clock:  cfg.Clock,
-		Mail:   NewMailOutbox(now),
+		Mail:   NewMailOutbox(now, cfg.SMTPRelay, cfg.Log.With("component", "mail")),
 	}
 	if rt.Secrets, err = smembedded.Start("127.0.0.1:0"); err != nil {
 		db.Close()

@@ -3,7 +3,9 @@ package local
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/smtp"
 	"slices"
 	"sync"
 	"time"
@@ -28,21 +30,33 @@ type SentMail struct {
 }
 
 // MailOutbox is the local runtime's mail provider: it keeps what notify sends in memory, in
-// place of SES, for GET /dev/outbox.
+// place of SES, for GET /dev/outbox; with a relay it also hands each mail to that SMTP
+// server (a local mail catcher).
 type MailOutbox struct {
-	mu   sync.Mutex
-	sent []SentMail
-	now  func() time.Time
+	mu    sync.Mutex
+	sent  []SentMail
+	now   func() time.Time
+	relay string // host:port, or "" for none
+	log   *slog.Logger
 }
 
-// NewMailOutbox returns an empty outbox on the clock now.
-func NewMailOutbox(now func() time.Time) *MailOutbox { return &MailOutbox{now: now} }
+// NewMailOutbox returns an empty outbox on the clock now, relaying to relay ("host:port")
+// unless it is empty.
+func NewMailOutbox(now func() time.Time, relay string, log *slog.Logger) *MailOutbox {
+	return &MailOutbox{now: now, relay: relay, log: log}
+}
 
 // Send renders m, as SES would be handed it, and keeps it.
 func (o *MailOutbox) Send(_ context.Context, m mail.Message) (string, error) {
 	raw, err := m.Render()
 	if err != nil {
 		return "", err
+	}
+	if o.relay != "" {
+		// The outbox is the record: a catcher that is down is logged, not a failed send.
+		if err := smtp.SendMail(o.relay, nil, m.From.Address, []string{m.To.Address}, raw); err != nil {
+			o.log.Warn("smtp relay failed; the mail is in /dev/outbox only", "relay", o.relay, "ticket_id", m.TicketID, "err", err.Error())
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -50,7 +50,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	seeds := local.DemoSeeds(getenv)
 	rt, err := local.Start(ctx, local.Config{
 		DynamoAddr: getenv("BORDERDESK_DYNAMODB_ADDR"), Seeds: seeds, JWTSecret: local.JWTSecret(getenv), Log: log,
-		Console: local.Console(getenv("BORDERDESK_CONSOLE_DIR")),
+		Console: local.Console(getenv("BORDERDESK_CONSOLE_DIR")), SMTPRelay: getenv("BORDERDESK_SMTP_RELAY"),
 	})
 	if err != nil {
 		return err
