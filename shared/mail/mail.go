@@ -85,14 +85,14 @@ func FromReply(m merchant.Merchant, r events.Reply, at time.Time) (Message, erro
 	}
 	thread := ThreadID(r.TicketID, domain)
 	text := normalize(r.Body)
-	subject := strings.TrimSpace(r.Subject)
+	subject := truncate(strings.TrimSpace(r.Subject), maxSubject)
 	if subject == "" {
 		subject = "Your request"
 	}
 	return Message{
 		TicketID:   r.TicketID,
 		From:       Address{Name: name, Address: from},
-		To:         Address{Name: r.Customer.Name, Address: to},
+		To:         Address{Name: truncate(r.Customer.Name, maxName), Address: to},
 		ReplyTo:    Address{Name: name, Address: replyTo},
 		Subject:    "Re: " + subject,
 		MessageID:  "<reply-" + token(r.EntryID) + "@" + domain + ">",
@@ -102,6 +102,21 @@ func FromReply(m merchant.Merchant, r events.Reply, at time.Time) (Message, erro
 		Text:       text,
 		HTML:       toHTML(text),
 	}, nil
+}
+
+// Header lines must stay under RFC 5322's 998 characters, and headers are written unfolded:
+// a typed subject or name longer than these is cut. (A rune is at most 4 bytes: under 6
+// characters B-encoded, the subject's encoding, and 12 Q-encoded, net/mail's for names.)
+const (
+	maxSubject = 100
+	maxName    = 50
+)
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // ThreadID is the message id a ticket's thread hangs from: every reply on the ticket is
@@ -176,14 +191,14 @@ func toHTML(text string) string {
 	return b.String()
 }
 
-// encodeWord RFC 2047-encodes s (after clean) when it is not plain printable ASCII, or when it
+// encodeWord RFC 2047-encodes (B, the denser) s (after clean) when it is not plain printable ASCII, or when it
 // looks like an encoded word itself, so it reads back exactly as typed.
 func encodeWord(s string) string {
 	s = clean(s)
 	if strings.Contains(s, "=?") {
 		return forceB(s)
 	}
-	return mime.QEncoding.Encode("utf-8", s)
+	return mime.BEncoding.Encode("utf-8", s)
 }
 
 // forceB B-encodes s whatever it holds, in words short enough for RFC 2047.

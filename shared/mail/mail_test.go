@@ -192,7 +192,7 @@ func TestHeaderInjection(t *testing.T) {
 }
 
 func TestSubjectReadsBackAsTyped(t *testing.T) {
-	for _, s := range []string{"Zahlung fehlgeschlagen", "=?utf-8?q?fake?=", "订单 10482 的包裹在哪里？" + strings.Repeat("很长", 40), "a \"quoted\" (comment)"} {
+	for _, s := range []string{"Zahlung fehlgeschlagen", "=?utf-8?q?fake?=", "订单 10482 的包裹在哪里？" + strings.Repeat("很长", 20), "a \"quoted\" (comment)"} {
 		r := reply()
 		r.Subject = s
 		msg, err := FromReply(demo(), r, at)
@@ -242,5 +242,28 @@ func TestSenderNameDefaultsToMerchant(t *testing.T) {
 	}
 	if msg.From.Name != m.Name {
 		t.Errorf("From.Name = %q; want %q", msg.From.Name, m.Name)
+	}
+}
+
+// However long what was typed, no rendered line is over RFC 5322's 998 characters.
+func TestLongInputKeepsLinesShort(t *testing.T) {
+	for _, long := range []string{strings.Repeat("x", 3000), strings.Repeat("很", 3000), strings.Repeat("😀", 3000), strings.Repeat("=?", 1500)} {
+		r := reply()
+		r.Subject, r.Customer.Name = long, long
+		msg, err := FromReply(demo(), r, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := msg.Render()
+		for _, line := range strings.Split(string(raw), "\r\n") {
+			if len(line) > 998 {
+				t.Errorf("line of %d characters: %.80q…", len(line), line)
+			}
+		}
+		got, _ := parse(t, raw)
+		subject, _ := new(mime.WordDecoder).DecodeHeader(got.Header.Get("Subject"))
+		if want := "Re: " + string([]rune(long)[:maxSubject]) + "…"; subject != want {
+			t.Errorf("Subject reads back %.40q; want %.40q", subject, want)
+		}
 	}
 }
