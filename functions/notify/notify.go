@@ -22,12 +22,12 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/consumer"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/mail"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/metrics"
-	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // Sender sends one message and returns the provider's id for it. An error wrapping
@@ -78,25 +78,10 @@ var errUnknown = errors.New("delivery unknown")
 // can never succeed (undecodable, not a reply, no sender, no customer address) is logged with
 // its id and failed, so it rests in the DLQ.
 func (h *Handler) Handle(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
-	received := h.now()
-	var resp lambdaevents.SQSEventResponse
-	for _, msg := range batch.Records {
-		if err := h.send(ctx, msg); err != nil {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
-		}
-	}
-	metrics.Batch(h.metrics, events.Notify, batch, resp, received)
-	return resp, nil
+	return consumer.Batch{Function: events.Notify, Now: h.now, Log: h.log, Metrics: h.metrics, Do: h.send}.Handle(ctx, batch), nil
 }
 
-func (h *Handler) send(ctx context.Context, msg lambdaevents.SQSMessage) error {
-	log := h.log.With("message_id", msg.MessageId, "receive_count", msg.Attributes["ApproximateReceiveCount"], xray.Attr(xray.FromSQS(msg)))
-	ev, err := events.FromSQS(msg)
-	if err != nil {
-		log.Error("poison message: cannot decode", "err", err.Error())
-		return err
-	}
-	log = log.With("event_id", ev.ID, "merchant_id", ev.MerchantID, "type", string(ev.Type), "correlation_id", ev.CorrelationID)
+func (h *Handler) send(ctx context.Context, ev events.Event, log *slog.Logger) error {
 	if ev.Type != events.MessageReplied {
 		log.Error("poison message: notify sends replies only")
 		return fmt.Errorf("unexpected %s", ev.Type)

@@ -11,10 +11,10 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/consumer"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/ticket"
-	"github.com/borderdesk/borderdesk/shared/xray"
 )
 
 // Store is what ticketing needs of the table.
@@ -54,26 +54,10 @@ func New(store Store, now func() time.Time, log *slog.Logger, opts ...Option) *H
 // it under) is logged with its id and reported failed too: after the queue's maxReceiveCount
 // it rests in the DLQ, where nothing is lost and an engineer can redrive it.
 func (h *Handler) Handle(ctx context.Context, batch lambdaevents.SQSEvent) (lambdaevents.SQSEventResponse, error) {
-	received := h.now() // the batch's age is as of its receipt, not of its end
-	var resp lambdaevents.SQSEventResponse
-	for _, msg := range batch.Records {
-		if err := h.apply(ctx, msg); err != nil {
-			resp.BatchItemFailures = append(resp.BatchItemFailures, lambdaevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
-		}
-	}
-	metrics.Batch(h.metrics, events.Ticketing, batch, resp, received)
-	return resp, nil
+	return consumer.Batch{Function: events.Ticketing, Now: h.now, Log: h.log, Metrics: h.metrics, Do: h.apply}.Handle(ctx, batch), nil
 }
 
-func (h *Handler) apply(ctx context.Context, msg lambdaevents.SQSMessage) error {
-	// The trace intake's invocation started, handed on by the bus and the queue.
-	log := h.log.With("message_id", msg.MessageId, "receive_count", msg.Attributes["ApproximateReceiveCount"], xray.Attr(xray.FromSQS(msg)))
-	ev, err := events.FromSQS(msg)
-	if err != nil {
-		log.Error("poison message: cannot decode", "err", err.Error())
-		return err
-	}
-	log = log.With("event_id", ev.ID, "merchant_id", ev.MerchantID, "type", string(ev.Type), "correlation_id", ev.CorrelationID)
+func (h *Handler) apply(ctx context.Context, ev events.Event, log *slog.Logger) error {
 	f, err := ticket.Read(ev)
 	if err != nil {
 		log.Error("poison message: cannot file event", "err", err.Error())
