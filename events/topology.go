@@ -27,7 +27,36 @@ type Function struct {
 	Outbox bool
 	// Tables says whether the function reads or writes the table ("rw", "r" or "").
 	Table Access
+	// Mail is the function's access to the mail bucket: raw inbound mail and the
+	// attachments kept from it (MAIL_BUCKET).
+	Mail Access
+	// ReceivesMail: the merchants' support addresses deliver to this function. In the cloud
+	// an SES receipt rule stores each mail in the mail bucket (InboundMailPrefix) and then
+	// invokes the function with SES's notification; locally an SMTP listener on loopback
+	// stores it in the local bucket and calls the same code.
+	ReceivesMail bool
+	// AWSEvents are events AWS services put on the account's default bus that reach the
+	// function's queue (SES's delivery events for notify): a rule on the default bus in the
+	// cloud; locally, the in-process SES stand-in publishes the same shapes to the runtime.
+	AWSEvents []AWSEvents
 }
+
+// AWSEvents is one AWS source's events, by EventBridge detail-type.
+type AWSEvents struct {
+	Source      string   // "aws.ses"
+	DetailTypes []string // "Email Bounced", …
+}
+
+// InboundMailPrefix is where SES receiving stores raw inbound mail in the mail bucket: the
+// object key is the prefix and SES's message id.
+const InboundMailPrefix = "inbound/"
+
+// SESDeliveryEvents are the SES event types notify follows for the replies it sent, as SES
+// names them on EventBridge.
+var SESDeliveryEvents = AWSEvents{Source: "aws.ses", DetailTypes: []string{
+	"Email Sent", "Email Delivered", "Email Bounced", "Email Complaint", "Email Rejected",
+	"Email Rendering Failure", "Email Delivery Delayed",
+}}
 
 // Source is the EventBridge source of everything f publishes: "borderdesk.<name>".
 func (f Function) Source() string { return "borderdesk." + f.Name }
@@ -112,8 +141,10 @@ var Topology = []Function{
 			// The widget's CORS preflight, answered per merchant.
 			{Method: "OPTIONS", Path: "/inbound/{merchantId}/messages"},
 		},
-		Emits: FromProviders, // verified webhooks and customer messages, published at once
-		Table: ReadWrite,
+		Emits:        FromProviders, // verified webhooks and customer messages, published at once
+		Table:        ReadWrite,
+		Mail:         ReadWrite, // reads raw inbound mail, keeps its attachments
+		ReceivesMail: true,
 	},
 	{
 		Name:     Ticketing,
@@ -138,6 +169,7 @@ var Topology = []Function{
 		Emits:  []DetailType{MessageReplied},
 		Outbox: true,
 		Table:  ReadWrite,
+		Mail:   ReadOnly, // signs download links for attachments
 	},
 	{
 		// The outbox relay: the stream brings each new outbox item within a second; the
@@ -150,10 +182,11 @@ var Topology = []Function{
 	},
 	{
 		// Sends agents' replies by email; a send marker per reply keeps it to one email.
-		Name:     Notify,
-		Consumes: []DetailType{MessageReplied},
-		Queue:    &Queue{Batch: 10, Visibility: time.Minute, MaxReceives: 5},
-		Table:    ReadWrite,
+		Name:      Notify,
+		Consumes:  []DetailType{MessageReplied},
+		AWSEvents: []AWSEvents{SESDeliveryEvents}, // delivered, bounced, complained: onto the reply
+		Queue:     &Queue{Batch: 10, Visibility: time.Minute, MaxReceives: 5},
+		Table:     ReadWrite,
 	},
 }
 

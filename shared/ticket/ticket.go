@@ -266,6 +266,10 @@ type Entry struct {
 	Author    string            `json:"author,omitempty"`
 	Body      string            `json:"body"` // in English; Params let a console word it otherwise
 	Params    map[string]string `json:"params,omitempty"`
+	// Channel is how a customer entry came in (events.ChannelWeb, events.ChannelEmail).
+	Channel string `json:"channel,omitempty"`
+	// Email is what a customer entry that came by email carries beside its text.
+	Email *events.EmailMeta `json:"email,omitempty"`
 }
 
 // IsMessage reports whether e is a message between people rather than a system line.
@@ -414,6 +418,7 @@ func Merge(t *Ticket, f Fact) Entry {
 	entry := Entry{ID: e.ID, Kind: EntryEvent, At: e.OccurredAt, EventType: e.Type, Body: Describe(f), Params: Params(f)}
 	if f.Message != nil {
 		entry.Kind, entry.Author, entry.Body, entry.Params = EntryCustomer, f.Message.Customer.Email, f.Message.Text, nil
+		entry.Channel, entry.Email = f.Message.Channel, f.Message.Email
 	}
 	return entry
 }
