@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,11 +17,67 @@ import (
 // before the mail goes out, "sent" with the provider's id after. One entry is one email.
 func sendSK(entryID string) string { return "SENT#" + entryID }
 
-// Send marker states.
+// Send marker states: "sending" and "sent" are notify's own; the rest come from SES's delivery
+// events, or from notify when a send can never happen ("failed"). An entry with no marker is
+// queued: its send has not been tried yet.
 const (
-	SendClaimed = "sending"
-	SendDone    = "sent"
+	SendClaimed    = "sending"
+	SendDone       = "sent"
+	SendDelivered  = "delivered"
+	SendDelayed    = "delayed"
+	SendBounced    = "bounced"
+	SendComplained = "complained"
+	SendFailed     = "failed"
 )
+
+// Delivery is where a reply's email stands, as the console shows it: its state, a reason in
+// plain words when it did not (or not yet) arrive, when it got there, and the provider's
+// message id once sent.
+type Delivery struct {
+	State, Reason string
+	At            time.Time
+	ProviderID    string
+}
+
+// Deliveries reads the send markers of entryIDs (a ticket's timeline), keyed by entry id. An
+// entry with no marker is absent: queued, or not an email at all.
+func (s *Store) Deliveries(ctx context.Context, merchantID string, entryIDs []string) (map[string]Delivery, error) {
+	out := map[string]Delivery{}
+	seen := map[string]bool{}
+	var keys []map[string]types.AttributeValue
+	for _, id := range entryIDs {
+		if seen[id] { // BatchGetItem refuses a request that names one key twice
+			continue
+		}
+		seen[id] = true
+		keys = append(keys, key(tenant(merchantID), sendSK(id)))
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 100) // BatchGetItem's limit per request
+		items, err := s.batchGet(ctx, keys[:n], false)
+		if err != nil {
+			return nil, fmt.Errorf("read deliveries: %w", err)
+		}
+		keys = keys[n:]
+		for _, it := range items {
+			out[strings.TrimPrefix(getS(it, "sk"), "SENT#")] = deliveryOf(it)
+		}
+	}
+	return out, nil
+}
+
+// deliveryOf reads a marker item. Markers from before delivery states carry no state_at: their
+// time is when they were sent, or claimed.
+func deliveryOf(it map[string]types.AttributeValue) Delivery {
+	d := Delivery{State: getS(it, "state"), Reason: getS(it, "reason"), ProviderID: getS(it, "provider_id")}
+	for _, name := range []string{"state_at", "sent_at", "claimed_at"} {
+		if v := getS(it, name); v != "" {
+			d.At, _ = time.Parse(time.RFC3339Nano, v)
+			break
+		}
+	}
+	return d
+}
 
 // ClaimSend claims the sending of entry's email: a conflict when it was claimed before
 // (sent, or a send whose outcome nobody recorded).
@@ -27,6 +85,7 @@ func (s *Store) ClaimSend(ctx context.Context, merchantID, entryID string, at ti
 	item := key(tenant(merchantID), sendSK(entryID))
 	item["state"] = str(SendClaimed)
 	item["claimed_at"] = str(sortTime(at))
+	item["state_at"] = str(sortTime(at))
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: aws.String(s.table), Item: item,
 		ConditionExpression: aws.String("attribute_not_exists(pk)"),
@@ -53,7 +112,7 @@ func (s *Store) SendState(ctx context.Context, merchantID, entryID string) (stat
 func (s *Store) MarkSent(ctx context.Context, merchantID, entryID, providerID string, at time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
-		UpdateExpression:         aws.String("SET #s = :sent, provider_id = :id, sent_at = :at"),
+		UpdateExpression:         aws.String("SET #s = :sent, provider_id = :id, sent_at = :at, state_at = :at"),
 		ConditionExpression:      aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames: map[string]string{"#s": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
