@@ -230,6 +230,23 @@ func Subscriptions(topology []Function) []Subscription {
 	return out
 }
 
+// AWSSubscriptions are the AWS services' events that reach each function's queue, one per
+// function and AWS source: a rule on the account's default bus in the cloud, the in-process
+// bus locally, both derived here.
+func AWSSubscriptions(topology []Function) []Subscription {
+	var out []Subscription
+	for _, f := range topology {
+		for _, a := range f.AWSEvents {
+			s := Subscription{Consumer: f.Name, Source: a.Source}
+			for _, t := range a.DetailTypes {
+				s.DetailTypes = append(s.DetailTypes, DetailType(t))
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Emitted reports whether a function of topology declares that it publishes t as source.
 // An event that is emitted but consumed by nobody is archived and matches no rule; one that
 // is not emitted at all is a bug.
