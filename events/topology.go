@@ -52,10 +52,12 @@ type AWSEvents struct {
 const InboundMailPrefix = "inbound/"
 
 // SESDeliveryEvents are the SES event types notify follows for the replies it sent, as SES
-// names them on EventBridge.
+// names them on EventBridge (EventBridge's event reference for Amazon SES: the complaint is
+// "Email Complaint Received", the rendering failure "Email Rendering Failed"; the detail's
+// eventType is "Complaint" and "Rendering Failure").
 var SESDeliveryEvents = AWSEvents{Source: "aws.ses", DetailTypes: []string{
-	"Email Sent", "Email Delivered", "Email Bounced", "Email Complaint", "Email Rejected",
-	"Email Rendering Failure", "Email Delivery Delayed",
+	"Email Sent", "Email Delivered", "Email Bounced", "Email Complaint Received", "Email Rejected",
+	"Email Rendering Failed", "Email Delivery Delayed",
 }}
 
 // Source is the EventBridge source of everything f publishes: "borderdesk.<name>".
