@@ -9,6 +9,7 @@ import {
   formatLocalTime,
   formatMoney,
   formatRelative,
+  formatSize,
   languageName,
   minorToDecimal,
 } from "./format";
@@ -144,5 +145,26 @@ describe("customer local time", () => {
     expect(languageName("de", "en")).toBe("German");
     expect(languageName("de", "zh-CN")).toBe("德语");
     expect(languageName("", "en")).toBe("");
+  });
+});
+
+describe("formatSize", () => {
+  it.each<[number, string, string]>([
+    [0, "en", "0 bytes"],
+    [1, "en", "1 byte"],
+    [512, "zh-CN", "512字节"],
+    [1536, "en", "1.5 kB"],
+    [1536, "de", "1,5 kB"],
+    [482113, "en", "471 kB"],
+    [10 * 1024 * 1024, "en", "10 MB"],
+    [31457280, "zh-CN", "30 MB"],
+    [5 * 1024 ** 4, "en", "5,120 GB"],
+  ])("formatSize(%d, %s) = %s", (bytes, locale, want) => {
+    expect(plain(formatSize(bytes, locale))).toBe(want);
+  });
+
+  it("gives nothing for a size that is not one", () => {
+    expect(formatSize(-1, "en")).toBe("");
+    expect(formatSize(Number.NaN, "en")).toBe("");
   });
 });

@@ -99,6 +99,30 @@ export function formatDateTime(iso: string | undefined, locale: string): string 
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(t);
 }
 
+const sizeUnits = ["kilobyte", "megabyte", "gigabyte"] as const;
+
+/**
+ * formatSize is a file size for people: "471 kB", "30 MB", "1,5 kB", "512 bytes". Steps are
+ * 1024, as the mail limits are (10 MiB reads "10 MB"); Intl has no kibibyte, so the units say kB
+ * and MB as many file managers do. Under 10 of a unit one decimal is kept.
+ */
+export function formatSize(bytes: number, locale: string): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "";
+  if (bytes < 1024) return new Intl.NumberFormat(locale, { style: "unit", unit: "byte", unitDisplay: "long" }).format(bytes);
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < sizeUnits.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit: sizeUnits[i],
+    unitDisplay: "short",
+    maximumFractionDigits: v < 10 ? 1 : 0,
+  }).format(v);
+}
+
 /** formatDate shows a calendar date; a bare "2024-06-14" stays that day in every time zone. */
 export function formatDate(value: string | undefined, locale: string): string {
   if (!value) return "";

@@ -1,6 +1,7 @@
 import { ApiError, errorFromResponse } from "./errors";
 import type {
   AgentList,
+  AttachmentLink,
   EntryView,
   Me,
   TicketDetail,
@@ -80,6 +81,18 @@ export class ApiClient {
   addMessage(id: string, kind: "reply" | "note", body: string, key?: string) {
     return this.call<EntryView>("POST", `/tickets/${encodeURIComponent(id)}/messages`, { kind, body }, undefined,
       key ? { "Idempotency-Key": key } : undefined);
+  }
+
+  /**
+   * attachmentLink asks for a short-lived download URL of one of a ticket's email attachments.
+   * The file itself is fetched from that URL, not through the API: it needs no token, and large
+   * files do not pass through the API's function. A refused (not stored) attachment is a 404.
+   */
+  attachmentLink(ticketId: string, attachmentId: string) {
+    return this.call<AttachmentLink>(
+      "GET",
+      `/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`,
+    );
   }
 
   private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, extra?: Record<string, string>): Promise<T> {

@@ -160,6 +160,72 @@ export interface EntryView {
    * (comma-separated). Any subset.
    */
   params?: Record<string, string>;
+  /** How a customer entry came in. Absent on older entries and on everything but customer entries. */
+  channel?: Channel | string;
+  /** What a customer entry that came by email carries beside its text (body is the new text). */
+  email?: EmailMeta;
+  /** Where a reply's email stands. Absent on other entries, and on replies older than delivery tracking. */
+  delivery?: Delivery;
+}
+
+export type Channel = "email" | "web";
+
+/**
+ * EmailMeta is the email side of a customer entry (events/message.go EmailMeta as the API shows
+ * it): all fields optional, omitted when empty.
+ */
+export interface EmailMeta {
+  subject?: string;
+  /** The earlier text the customer's client quoted and the signature, folded away; plain text. */
+  quoted?: string;
+  /** The new text's HTML part, sanitised by the server. Only ever shown in a sandboxed frame. */
+  html?: string;
+  attachments?: Attachment[];
+  /** The receiving side's verdicts ("PASS", "FAIL", "GRAY", "PROCESSING_FAILED"); {} when unchecked. */
+  trust?: Trust;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  /** Bytes. */
+  size: number;
+  /** Why the file was not stored (over the size limit): there is nothing to download. Server text. */
+  refused?: string;
+}
+
+export interface Trust {
+  spam?: string;
+  virus?: string;
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
+  /** Some verdict failed: the mail is kept and marked, never dropped. */
+  suspicious?: boolean;
+}
+
+export type DeliveryState = "queued" | "sending" | "sent" | "delivered" | "delayed" | "bounced" | "complained" | "failed";
+export const deliveryStates: DeliveryState[] = ["queued", "sending", "sent", "delivered", "delayed", "bounced", "complained", "failed"];
+
+export interface Delivery {
+  state: DeliveryState | string;
+  /** Why it did not (or not yet) arrive, in the server's plain English words. */
+  reason?: string;
+  /** When the state was reached (RFC 3339). */
+  at?: string;
+}
+
+/**
+ * AttachmentLink is GET /tickets/{id}/attachments/{attachmentId}'s answer: a presigned URL, good
+ * for five minutes, whose response sets Content-Disposition: attachment.
+ */
+export interface AttachmentLink {
+  url: string;
+  expires_at: string;
+  filename: string;
+  content_type: string;
+  size: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { statuses, type Agent, type EntryView, type TicketStatus } from "../api/
 import { formatDateTime } from "../format";
 import { useI18n, type Translate } from "../i18n";
 import { eventParts } from "../i18n/events";
+import { ChannelLabel, CustomerEmail, DeliveryBadge, type OpenAttachment } from "./Email";
 import { agentName, TicketLink } from "./ui";
 
 /** ChangePart is one change in a status line. */
@@ -54,9 +55,9 @@ export function changeLine(parts: ChangePart[], author: string | undefined, agen
   return t("entry.change", { who, changes: parts.map((p) => changeText(p, author, agents, t)).join(t("entry.changeSep")) });
 }
 
-type EntryProps = { e: EntryView; customerName: string; agents: Agent[]; onOpen?: (id: string) => void };
+type EntryProps = { e: EntryView; customerName: string; agents: Agent[]; onOpen?: (id: string) => void; openAttachment?: OpenAttachment };
 
-function Entry({ e, customerName, agents, onOpen }: EntryProps) {
+function Entry({ e, customerName, agents, onOpen, openAttachment }: EntryProps) {
   const { t, locale } = useI18n();
   const when = (
     <time dateTime={e.at} title={e.at}>
@@ -76,9 +77,15 @@ function Entry({ e, customerName, agents, onOpen }: EntryProps) {
             <span class={`msg-kind kind-${e.kind}`}>
               {e.kind === "note" ? `${t("entry.note")} · ${t("entry.noteHint")}` : e.kind === "reply" ? t("entry.reply") : t("entry.customer")}
             </span>
+            {e.kind === "customer" && <ChannelLabel channel={e.channel} />}
             <span class="muted small">{when}</span>
           </div>
-          <div class="msg-body">{e.body}</div>
+          {e.kind === "customer" && e.email ? (
+            <CustomerEmail e={e} email={e.email} open={openAttachment} />
+          ) : (
+            <div class="msg-body">{e.body}</div>
+          )}
+          {e.kind === "reply" && e.delivery && <DeliveryBadge delivery={e.delivery} />}
         </li>
       );
     case "status": {
@@ -107,18 +114,25 @@ function Entry({ e, customerName, agents, onOpen }: EntryProps) {
   }
 }
 
-/** Thread is the ticket's timeline: messages, notes, system events and status changes, oldest first. */
+/**
+ * Thread is the ticket's timeline: messages, notes, system events and status changes, oldest
+ * first. Customer messages say their channel and, by email, carry their subject, quoted text and
+ * attachments; replies say where their email stands.
+ */
 export function Thread({
   entries,
   customerName,
   agents = [],
   onOpen,
+  openAttachment,
 }: {
   entries: EntryView[];
   customerName: string;
   agents?: Agent[];
   /** Opens a ticket an event line links to. */
   onOpen?: (id: string) => void;
+  /** Downloads an email attachment; without it attachments are listed without a button. */
+  openAttachment?: OpenAttachment;
 }) {
   const { t } = useI18n();
   if (entries.length === 0) return <p class="muted thread-empty">{t("ticket.emptyThread")}</p>;
@@ -126,7 +140,7 @@ export function Thread({
   return (
     <ol class="thread" data-testid="thread">
       {sorted.map((e) => (
-        <Entry key={e.id} e={e} customerName={customerName} agents={agents} onOpen={onOpen} />
+        <Entry key={e.id} e={e} customerName={customerName} agents={agents} onOpen={onOpen} openAttachment={openAttachment} />
       ))}
     </ol>
   );

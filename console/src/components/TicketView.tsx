@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
-import { statuses, type Agent, type TicketDetail, type TicketStatus, type TicketSummary, type TicketUpdate } from "../api/types";
+import { statuses, type Agent, type Attachment, type TicketDetail, type TicketStatus, type TicketSummary, type TicketUpdate } from "../api/types";
 import { formatDateTime, formatRelative } from "../format";
 import { useI18n } from "../i18n";
 import { ticketSubject } from "../i18n/subjects";
@@ -31,6 +31,16 @@ export interface TicketViewProps {
    * `survivor`. The console then follows the survivor; this view shows it meanwhile.
    */
   onMoved?: (survivor: string, from: string) => void;
+  /** Opens an attachment's download URL; a new tab by default (the URL answers as a download). */
+  openUrl?: (url: string) => void;
+}
+
+/**
+ * openInNewTab opens a presigned download URL. noopener: the storage host's page gets no handle
+ * on the console; the URL carries its own short-lived signature, so no token goes with it.
+ */
+function openInNewTab(url: string) {
+  window.open(url, "_blank", "noopener,noreferrer");
 }
 
 /** The API's tag rules (functions/api/handlers.go), checked here to say so before sending. */
@@ -61,6 +71,7 @@ export function TicketView({
   me = "",
   onOpen,
   onMoved,
+  openUrl = openInNewTab,
 }: TicketViewProps) {
   const { t, locale } = useI18n();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
@@ -144,6 +155,15 @@ export function TicketView({
     setDetail((d) => (d && d.id === target ? { ...d, timeline: [...d.timeline, entry], messages: [...d.messages, entry] } : d));
     fetchDetail(true);
   }
+
+  /** openAttachment asks the API for the attachment's link (with the agent's token), then opens it. */
+  const openAttachment = useCallback(
+    async (a: Attachment) => {
+      const link = await api.attachmentLink(target, a.id);
+      openUrl(link.url);
+    },
+    [api, target, openUrl],
+  );
 
   /** applied shows a PATCH's answer: the header at once, the new timeline line on a re-read. */
   function applied(sum: TicketSummary) {
@@ -405,7 +425,7 @@ export function TicketView({
       <div class="ticket-body">
         <div class="conversation">
           <div class="thread-scroll" ref={scroller} aria-label={t("ticket.thread")}>
-            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} onOpen={onOpen} />
+            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} onOpen={onOpen} openAttachment={openAttachment} />
           </div>
           <Composer onSend={send} focusSignal={replySignal} />
         </div>

@@ -133,6 +133,46 @@ export const en = {
   "entry.tags": "set the tags: {tags}",
   "entry.tagsCleared": "removed all tags",
 
+  // A customer message's channel, and the email side of it (components/Email.tsx).
+  "channel.email": "Email",
+  "channel.web": "Web form",
+  "email.subject": "Subject",
+  "email.showQuoted": "Show quoted text",
+  "email.hideQuoted": "Hide quoted text",
+  "email.showFormatted": "Show formatted",
+  "email.showPlain": "Show plain text",
+  "email.formattedTitle": "The email as formatted by the customer (scripts, remote images and links are off)",
+  // {checks} is a list of trust.* names joined by email.checkSep: "SPF/DMARC".
+  "email.suspicious": "This mail failed {checks} checks — it may not be from the customer.",
+  "email.suspiciousOther": "This mail failed the sender checks — it may not be from the customer.",
+  "email.checkSep": "/",
+  "trust.spf": "SPF",
+  "trust.dkim": "DKIM",
+  "trust.dmarc": "DMARC",
+  "trust.spam": "spam",
+  "trust.virus": "virus",
+  "email.attachments": "Attachments ({count})",
+  "email.download": "Download",
+  "email.downloading": "Opening…",
+  "email.downloadName": "Download {name}",
+  // {reason} is the server's English text.
+  "email.refused": "Not stored: {reason}",
+  "email.downloadFailed": "Couldn't open {name}: {message}",
+
+  // Where an agent's reply email stands.
+  "delivery.queued": "Queued",
+  "delivery.sending": "Sending",
+  "delivery.sent": "Sent",
+  "delivery.delivered": "Delivered",
+  "delivery.delayed": "Delayed",
+  "delivery.bounced": "Not delivered",
+  "delivery.complained": "Marked as spam by the recipient",
+  "delivery.failed": "Could not be sent",
+  // {reason} is the server's English text.
+  "delivery.reason": "{state}: {reason}",
+  "delivery.label": "Email to the customer: {state}",
+  "delivery.at": "{state} · {when}",
+
   "event.paymentFailed": "Payment of {amount} failed.",
   "event.paymentFailedReason": "Payment of {amount} failed: {reason}",
   "event.paymentFailedCode": "Payment of {amount} failed (decline code {code}).",
