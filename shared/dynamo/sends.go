@@ -79,8 +79,14 @@ func deliveryOf(it map[string]types.AttributeValue) Delivery {
 	return d
 }
 
+// unsentCondition holds for a marker that does not exist, or that notify itself recorded as
+// failed before any send (no provider id): in both cases no email went out, so a send may
+// be claimed, and a failure recorded, over it.
+const unsentCondition = "attribute_not_exists(pk) OR (#s = :failed AND attribute_not_exists(provider_id))"
+
 // ClaimSend claims the sending of entry's email: a conflict when it was claimed before
-// (sent, or a send whose outcome nobody recorded).
+// (sent, or a send whose outcome nobody recorded). A marker notify recorded as failed before
+// sending (no sender, suppressed) does not stand in the way: the cause may have been fixed.
 func (s *Store) ClaimSend(ctx context.Context, merchantID, entryID string, at time.Time) error {
 	item := key(tenant(merchantID), sendSK(entryID))
 	item["state"] = str(SendClaimed)
@@ -88,9 +94,70 @@ func (s *Store) ClaimSend(ctx context.Context, merchantID, entryID string, at ti
 	item["state_at"] = str(sortTime(at))
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: aws.String(s.table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		ConditionExpression:       aws.String(unsentCondition),
+		ExpressionAttributeNames:  map[string]string{"#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":failed": str(SendFailed)},
 	})
 	return classify(err, "claim send of %s", entryID)
+}
+
+// FailSend records that entry's email was not and will not be sent as it stands, and why in
+// plain words: a conflict when a send was claimed or made.
+func (s *Store) FailSend(ctx context.Context, merchantID, entryID, reason string, at time.Time) error {
+	item := key(tenant(merchantID), sendSK(entryID))
+	item["state"] = str(SendFailed)
+	item["reason"] = str(reason)
+	item["state_at"] = str(sortTime(at))
+	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: item,
+		ConditionExpression:       aws.String(unsentCondition),
+		ExpressionAttributeNames:  map[string]string{"#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":failed": str(SendFailed)},
+	})
+	return classify(err, "record send of %s failed", entryID)
+}
+
+// Delivery reads entry's send marker: not found when there is none.
+func (s *Store) Delivery(ctx context.Context, merchantID, entryID string) (Delivery, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return Delivery{}, classify(err, "read send of %s", entryID)
+	}
+	if out.Item == nil {
+		return Delivery{}, errs.E(errs.NotFound, "send of %s not claimed", entryID)
+	}
+	return deliveryOf(out.Item), nil
+}
+
+// SetDelivery moves entry's marker from state from to d, recording d's reason, time and
+// provider id (kept when d has none). It never creates a marker: not found when there is
+// none, a conflict when the marker is no longer in state from (someone moved it first). The
+// caller decides whether the move is allowed; this is the compare-and-set that makes it safe.
+func (s *Store) SetDelivery(ctx context.Context, merchantID, entryID, from string, d Delivery) error {
+	set := "SET #s = :to, reason = :reason, state_at = :at"
+	vals := map[string]types.AttributeValue{
+		":to": str(d.State), ":reason": str(d.Reason), ":at": str(sortTime(d.At)), ":from": str(from),
+	}
+	if d.ProviderID != "" {
+		set += ", provider_id = :id"
+		vals[":id"] = str(d.ProviderID)
+	}
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND #s = :from"),
+		ExpressionAttributeNames:  map[string]string{"#s": "state"},
+		ExpressionAttributeValues: vals,
+	})
+	err = classify(err, "set delivery of %s to %s", entryID, d.State)
+	if errs.Is(err, errs.Conflict) {
+		if _, rerr := s.Delivery(ctx, merchantID, entryID); errs.Is(rerr, errs.NotFound) {
+			return rerr
+		}
+	}
+	return err
 }
 
 // SendState is the state of entry's send marker and the provider's message id once sent;
@@ -108,15 +175,29 @@ func (s *Store) SendState(ctx context.Context, merchantID, entryID string) (stat
 	return getS(out.Item, "state"), getS(out.Item, "provider_id"), nil
 }
 
-// MarkSent records that entry's email went out as providerID.
+// MarkSent records that entry's email went out as providerID. A delivery event may have
+// moved the claim on already (SES can report a delivery before the send call returns): then
+// only the provider id and the send time are recorded, and the later state stays.
 func (s *Store) MarkSent(ctx context.Context, merchantID, entryID, providerID string, at time.Time) error {
+	k := key(tenant(merchantID), sendSK(entryID))
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
+		TableName: aws.String(s.table), Key: k,
 		UpdateExpression:         aws.String("SET #s = :sent, provider_id = :id, sent_at = :at, state_at = :at"),
-		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ConditionExpression:      aws.String("#s = :claimed"),
 		ExpressionAttributeNames: map[string]string{"#s": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":sent": str(SendDone), ":id": str(providerID), ":at": str(sortTime(at)),
+			":sent": str(SendDone), ":claimed": str(SendClaimed), ":id": str(providerID), ":at": str(sortTime(at)),
+		},
+	})
+	if !errs.Is(classify(err, ""), errs.Conflict) {
+		return classify(err, "mark %s sent", entryID)
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: k,
+		UpdateExpression:    aws.String("SET provider_id = :id, sent_at = :at"),
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":id": str(providerID), ":at": str(sortTime(at)),
 		},
 	})
 	return classify(err, "mark %s sent", entryID)

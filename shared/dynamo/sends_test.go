@@ -94,3 +94,59 @@ func TestDeliveries(t *testing.T) {
 		t.Errorf("Deliveries(nil) = %v, %v; want none", empty, err)
 	}
 }
+
+func TestDeliveryMoves(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	// A failure recorded before any send: readable, and no obstacle to a later claim.
+	if err := store.FailSend(ctx, "demo", "en_1", "not sent: no sender address", at); err != nil {
+		t.Fatalf("FailSend = %v", err)
+	}
+	if d, err := store.Delivery(ctx, "demo", "en_1"); err != nil || d.State != dynamo.SendFailed || d.Reason != "not sent: no sender address" {
+		t.Fatalf("Delivery = %+v, %v; want failed with its reason", d, err)
+	}
+	if err := store.FailSend(ctx, "demo", "en_1", "not sent: again", at); err != nil {
+		t.Errorf("FailSend over an unsent failure = %v; want it replaced", err)
+	}
+	if err := store.ClaimSend(ctx, "demo", "en_1", at); err != nil {
+		t.Fatalf("ClaimSend over an unsent failure = %v; want a claim", err)
+	}
+	if err := store.FailSend(ctx, "demo", "en_1", "x", at); !errs.Is(err, errs.Conflict) {
+		t.Errorf("FailSend over a claim = %v; want a conflict", err)
+	}
+	// SES reports the delivery before the send call returned: MarkSent keeps "delivered".
+	del := dynamo.Delivery{State: dynamo.SendDelivered, At: at.Add(2 * time.Second), ProviderID: "ses-1"}
+	if err := store.SetDelivery(ctx, "demo", "en_1", dynamo.SendClaimed, del); err != nil {
+		t.Fatalf("SetDelivery(sending → delivered) = %v", err)
+	}
+	if err := store.MarkSent(ctx, "demo", "en_1", "ses-1", at.Add(time.Second)); err != nil {
+		t.Fatalf("MarkSent after delivery = %v", err)
+	}
+	if d, _ := store.Delivery(ctx, "demo", "en_1"); d.State != dynamo.SendDelivered || d.ProviderID != "ses-1" || !d.At.Equal(del.At) {
+		t.Errorf("Delivery after MarkSent = %+v; want still delivered at %v", d, del.At)
+	}
+	if err := store.SetDelivery(ctx, "demo", "en_1", dynamo.SendClaimed, dynamo.Delivery{State: dynamo.SendBounced, At: at}); !errs.Is(err, errs.Conflict) {
+		t.Errorf("SetDelivery from a stale state = %v; want a conflict", err)
+	}
+	bounced := dynamo.Delivery{State: dynamo.SendBounced, Reason: "not delivered: mailbox does not exist", At: at.Add(time.Minute)}
+	if err := store.SetDelivery(ctx, "demo", "en_1", dynamo.SendDelivered, bounced); err != nil {
+		t.Fatalf("SetDelivery(delivered → bounced) = %v", err)
+	}
+	if d, _ := store.Delivery(ctx, "demo", "en_1"); d.State != dynamo.SendBounced || d.Reason != bounced.Reason || d.ProviderID != "ses-1" {
+		t.Errorf("Delivery = %+v; want bounced with its reason, the provider id kept", d)
+	}
+	// An SES failure has a provider id: it is no unsent failure, so nothing may claim it.
+	if err := store.SetDelivery(ctx, "demo", "en_1", dynamo.SendBounced, dynamo.Delivery{State: dynamo.SendFailed, At: at}); err != nil {
+		t.Fatalf("SetDelivery(bounced → failed) = %v", err)
+	}
+	if err := store.ClaimSend(ctx, "demo", "en_1", at); !errs.Is(err, errs.Conflict) {
+		t.Errorf("ClaimSend over a failure SES reported = %v; want a conflict (it was sent)", err)
+	}
+	if err := store.SetDelivery(ctx, "demo", "en_none", dynamo.SendClaimed, del); !errs.Is(err, errs.NotFound) {
+		t.Errorf("SetDelivery of no marker = %v; want not found (never creates one)", err)
+	}
+	if err := store.SetDelivery(ctx, "acme", "en_1", dynamo.SendBounced, del); !errs.Is(err, errs.NotFound) {
+		t.Errorf("SetDelivery of another merchant's entry = %v; want not found", err)
+	}
+}
