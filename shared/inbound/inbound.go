@@ -13,8 +13,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/mail"
+	"path"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime/v2"
 
@@ -54,12 +57,19 @@ type Part struct {
 	Data        []byte
 }
 
-// parser is enmime's, configured once: a part that cannot be parsed is skipped with a warning
-// rather than failing the whole mail.
+// parser is enmime's, configured once. A part that cannot be parsed is skipped with a warning
+// rather than failing the whole mail; enmime's own HTML-to-text is off because Text is made
+// here, after the quotes are taken out of the HTML. Charset detection stays on: it overrides a
+// declared charset only for parts of 100 runes or more and a confidence of 85%, which is what
+// rescues a mail whose client declared the wrong charset.
 var parser = enmime.NewParser(
 	enmime.SkipMalformedParts(true),
 	enmime.MaxStoredPartErrors(50),
+	enmime.DisableTextConversion(true),
 )
+
+// maxWarnings bounds Warnings: a mail with thousands of broken parts says so in a few lines.
+const maxWarnings = 50
 
 // Parse parses raw. It fails only when raw is not a mail at all (no header block); broken
 // charsets, bad MIME and odd encodings become Warnings and best-effort text.
@@ -72,44 +82,230 @@ func Parse(raw []byte) (Mail, error) {
 		return Mail{}, errs.Wrap(errs.Invalid, err, "not an email")
 	}
 	var m Mail
-	m.MessageID = strings.TrimSpace(env.GetHeader("Message-Id"))
-	m.InReplyTo = strings.TrimSpace(env.GetHeader("In-Reply-To"))
-	m.Subject = oneLine(env.GetHeader("Subject"))
-	m.Language = strings.TrimSpace(env.GetHeader("Content-Language"))
-	if from, _ := env.AddressList("From"); len(from) > 0 {
-		m.From = *from[0]
-	}
-	m.ReplyTo = addresses(env, "Reply-To")
-	m.To = addresses(env, "To")
-	m.Cc = addresses(env, "Cc")
-	if d, err := env.Date(); err == nil {
-		m.Date = d.UTC()
-	}
-	m.Text = strings.TrimSpace(env.Text)
-	for i, p := range append(env.Attachments, env.Inlines...) {
-		name := p.FileName
-		if name == "" {
-			name = fmt.Sprintf("attachment-%d.bin", i+1)
+	warn := func(format string, args ...any) {
+		if len(m.Warnings) < maxWarnings {
+			m.Warnings = append(m.Warnings, fmt.Sprintf(format, args...))
 		}
-		m.Attachments = append(m.Attachments, Part{Filename: name, ContentType: p.ContentType,
-			Inline: p.Disposition == "inline", Data: p.Content})
 	}
 	for _, e := range env.Errors {
-		m.Warnings = append(m.Warnings, e.Error())
+		warn("%s", e.Error())
 	}
+
+	m.MessageID = firstID(env.GetHeader("Message-Id"))
+	m.InReplyTo = firstID(env.GetHeader("In-Reply-To"))
+	m.References = msgIDs.FindAllString(env.GetHeader("References"), -1)
+	m.Subject = oneLine(validUTF8(env.GetHeader("Subject")))
+	m.Language = oneLine(env.GetHeader("Content-Language"))
+	if from := addresses(env, "From", warn); len(from) > 0 {
+		m.From = from[0]
+	}
+	m.ReplyTo = addresses(env, "Reply-To", warn)
+	m.To = addresses(env, "To", warn)
+	m.Cc = addresses(env, "Cc", warn)
+	if d, err := env.Date(); err == nil {
+		m.Date = d.UTC()
+	} else if env.GetHeader("Date") != "" {
+		warn("unparseable Date %q", oneLine(env.GetHeader("Date")))
+	}
+
+	text, html := bodies(env.Root)
+	if text != "" {
+		text = bestEffortText(text, warn)
+	}
+	var htmlNew, htmlQuoted string
+	if html != "" {
+		html = bestEffortText(html, warn)
+		doc := parseHTML(html)
+		if text == "" {
+			htmlNew, htmlQuoted = htmlText(doc)
+		}
+		m.HTML = sanitize(doc)
+	}
+	if text != "" {
+		m.Text, m.Quoted = fold(text)
+	} else {
+		// The HTML's own quote markup has been folded already; the text left may still carry an
+		// Outlook header block or a "Sent from my iPhone".
+		newText, quoted := foldText(htmlNew, htmlQuoted != "")
+		m.Text, m.Quoted = newText, joinNonEmpty(quoted, strings.TrimSpace(htmlQuoted))
+		if m.Text == "" {
+			m.Text, m.Quoted = strings.TrimSpace(htmlNew+"\n\n"+htmlQuoted), ""
+		}
+	}
+
+	m.Attachments = files(env)
+	m.Auto = automatic(env, m.From, m.Subject)
 	return m, nil
 }
 
-func addresses(env *enmime.Envelope, key string) []mail.Address {
-	list, _ := env.AddressList(key)
-	var out []mail.Address
-	for _, a := range list {
-		out = append(out, *a)
+// bodies returns the mail's plain-text body and its HTML body (still raw). Every inline
+// text/plain part counts, in order: Apple Mail splits a reply around an inline image into
+// several. In a multipart/alternative only the first of each kind is the body.
+func bodies(root *enmime.Part) (text, html string) {
+	var texts []string
+	var walk func(p *enmime.Part, inAlternative bool)
+	walk = func(p *enmime.Part, inAlternative bool) {
+		switch {
+		case strings.HasPrefix(p.ContentType, "multipart/"):
+			for c := p.FirstChild; c != nil; c = c.NextSibling {
+				walk(c, p.ContentType == "multipart/alternative")
+			}
+		case p.Disposition == "attachment":
+		case p.ContentType == "text/plain" || (p.ContentType == "" && p.Parent == nil):
+			if !inAlternative || !hasText(p.Parent, "text/plain", p) {
+				texts = append(texts, string(p.Content))
+			}
+		case p.ContentType == "text/html":
+			if html == "" {
+				html = string(p.Content)
+			}
+		}
+	}
+	walk(root, false)
+	return strings.Join(texts, "\n\n"), html
+}
+
+// hasText reports whether an earlier child of parent than p already is of type ctype.
+func hasText(parent *enmime.Part, ctype string, p *enmime.Part) bool {
+	if parent == nil {
+		return false
+	}
+	for c := parent.FirstChild; c != nil && c != p; c = c.NextSibling {
+		if c.ContentType == ctype && c.Disposition != "attachment" {
+			return true
+		}
+	}
+	return false
+}
+
+// files returns the attachments and inline images, each with a safe file name.
+func files(env *enmime.Envelope) []Part {
+	var out []Part
+	add := func(p *enmime.Part, inline bool) {
+		name := safeFilename(p.FileName)
+		if name == "" {
+			name = fmt.Sprintf("attachment-%d%s", len(out)+1, extension(p.ContentType))
+		}
+		ctype := p.ContentType
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		out = append(out, Part{Filename: name, ContentType: ctype, Inline: inline, Data: p.Content})
+	}
+	for _, p := range env.Attachments {
+		add(p, false)
+	}
+	for _, p := range env.Inlines {
+		if strings.HasPrefix(p.ContentType, "text/") && p.FileName == "" {
+			continue // an inline text part is body, already in Text
+		}
+		add(p, true)
+	}
+	// An image in a multipart/related without a Content-Disposition is still a file the mail
+	// shows; message/* and text/* parts of that kind are bodies or reports, not files.
+	for _, p := range env.OtherParts {
+		if strings.HasPrefix(p.ContentType, "image/") || strings.HasPrefix(p.ContentType, "application/") ||
+			strings.HasPrefix(p.ContentType, "audio/") || strings.HasPrefix(p.ContentType, "video/") {
+			add(p, p.ContentID != "")
+		}
 	}
 	return out
 }
 
-// hasHeaderBlock reports whether raw begins with at least one "Name: value" header line.
+// safeFilename keeps the last path element of a sender's file name, without control
+// characters, so no name can climb out of a folder or break a header; at most 200 bytes.
+func safeFilename(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.TrimSpace(name)
+	if name == "." || name == "/" || name == ".." {
+		return ""
+	}
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name[:len(name)-len(path.Ext(name))])
+		ext := path.Ext(name)
+		if len(ext) > 20 {
+			ext = ""
+		}
+		name = name[:len(name)-len(ext)-size] + ext
+	}
+	return name
+}
+
+func extension(ctype string) string {
+	switch ctype {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "application/pdf":
+		return ".pdf"
+	case "text/plain":
+		return ".txt"
+	case "message/rfc822":
+		return ".eml"
+	}
+	return ".bin"
+}
+
+var msgIDs = regexp.MustCompile(`<[^<>\s]+>`)
+
+// firstID returns the first "<…>" of a Message-ID or In-Reply-To; a bare id without brackets is
+// wrapped in them, so threading compares one form.
+func firstID(v string) string {
+	if id := msgIDs.FindString(v); id != "" {
+		return id
+	}
+	if f := strings.Fields(oneLine(v)); len(f) > 0 {
+		return "<" + strings.Trim(f[0], "<>") + ">"
+	}
+	return ""
+}
+
+var (
+	bareAddress  = regexp.MustCompile(`[^\s<>"(),;:=?]+@[^\s<>"(),;:=?]+\.[^\s<>"(),;:=?]+`)
+	angleAddress = regexp.MustCompile(`<([^\s<>"(),;:]+@[^\s<>"(),;:]+)>`)
+	encodedWord  = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
+)
+
+// addresses parses an address header; a list net/mail cannot parse still yields the bare
+// addresses in it, with a warning, so a sloppy mailer's customer can be answered.
+func addresses(env *enmime.Envelope, key string, warn func(string, ...any)) []mail.Address {
+	v := env.Root.Header.Get(key)
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	list, err := env.AddressList(key)
+	var out []mail.Address
+	if err != nil {
+		warn("unparseable %s %q: %v", key, oneLine(v), err)
+		// Addresses in angle brackets first; failing those, bare ones outside encoded words,
+		// so "=?UTF-8?Q?Eve=0D=0ABcc:_x@victim.test?= <eve@attacker.test>" yields only eve.
+		for _, a := range angleAddress.FindAllStringSubmatch(v, -1) {
+			out = append(out, mail.Address{Address: a[1]})
+		}
+		if len(out) == 0 {
+			for _, a := range bareAddress.FindAllString(encodedWord.ReplaceAllString(v, " "), -1) {
+				out = append(out, mail.Address{Address: a})
+			}
+		}
+		return out
+	}
+	for _, a := range list {
+		out = append(out, mail.Address{Name: oneLine(a.Name), Address: oneLine(a.Address)})
+	}
+	return out
+}
+
+// hasHeaderBlock reports whether raw begins with a "Name: value" header line (RFC 5322 field
+// names are printable ASCII without the colon).
 func hasHeaderBlock(raw []byte) bool {
 	line, _, _ := bytes.Cut(raw, []byte("\n"))
 	name, _, ok := bytes.Cut(line, []byte(":"))
@@ -128,10 +324,20 @@ func hasHeaderBlock(raw []byte) bool {
 // become spaces, runs of spaces one, so a subject encoded with "=0D=0A" cannot smuggle a line.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 {
 			return ' '
 		}
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+func joinNonEmpty(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n\n")
 }

@@ -85,6 +85,9 @@ func orderAt(text string, loc []int) (string, bool) {
 		if isWordRune(prev) || prev == '&' {
 			return "", false // "C#1234", "&#10482;"
 		}
+		if prev == '[' {
+			return "", false // "[#T-1042]", "[#1042]": a helpdesk's ticket tag in a subject
+		}
 		if notOrderBeforeHash.MatchString(text[:start]) {
 			return "", false // "tracking #123456789"
 		}
