@@ -5,8 +5,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/gogs/chardet"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 )
 
 // bestEffortText returns s as valid UTF-8. enmime has converted every part whose charset it
@@ -30,6 +32,45 @@ func validUTF8(s string) string {
 	}
 	out, _ := guessDecode([]byte(s))
 	return out
+}
+
+// repairMislabeled undoes the one mislabelling common enough to matter: a client that wrote
+// UTF-8 and declared a single-byte charset (ISO-8859-1, windows-1252…), which decoding turns
+// into "OlÃ¡". Encoding the text back through the declared charset gives the bytes that were
+// sent; when those are valid UTF-8 with multi-byte characters, they were UTF-8. Genuine Latin
+// text almost never survives that test ("Grüße" back to bytes is not valid UTF-8).
+func repairMislabeled(s, charset string, warn func(string, ...any)) string {
+	cs := strings.ToLower(charset)
+	if cs == "" || cs == "utf-8" || cs == "us-ascii" || !singleByte(cs) {
+		return s
+	}
+	// The IANA table and the WHATWG one differ on "iso-8859-1" (ISO 8859-1 proper or
+	// windows-1252); enmime decoded with one of them, so both are tried.
+	var encs []encoding.Encoding
+	if enc, err := ianaindex.IANA.Encoding(cs); err == nil && enc != nil {
+		encs = append(encs, enc)
+	}
+	if enc, err := htmlindex.Get(cs); err == nil {
+		encs = append(encs, enc)
+	}
+	for _, enc := range encs {
+		b, err := enc.NewEncoder().String(s)
+		if err == nil && b != s && utf8.ValidString(b) {
+			warn("text declared %s is UTF-8; read as UTF-8", charset)
+			return b
+		}
+	}
+	return s
+}
+
+// singleByte reports whether a charset label names a single-byte charset.
+func singleByte(cs string) bool {
+	for _, p := range []string{"iso-8859-", "iso8859", "windows-125", "cp125", "latin", "koi8", "ibm", "cp8", "macintosh", "x-mac"} {
+		if strings.HasPrefix(cs, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func guessDecode(b []byte) (string, string) {

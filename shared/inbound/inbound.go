@@ -59,13 +59,16 @@ type Part struct {
 
 // parser is enmime's, configured once. A part that cannot be parsed is skipped with a warning
 // rather than failing the whole mail; enmime's own HTML-to-text is off because Text is made
-// here, after the quotes are taken out of the HTML. Charset detection stays on: it overrides a
-// declared charset only for parts of 100 runes or more and a confidence of 85%, which is what
-// rescues a mail whose client declared the wrong charset.
+// here, after the quotes are taken out of the HTML. Charset detection is off for a part whose
+// declared charset enmime knows: detection talked a right "ISO-8859-15" into ISO-8859-1 (and
+// "€" into "¤") in our tests, while the one common mislabelling, UTF-8 bytes declared as a
+// Latin charset, is repaired after decoding (see repairMislabeled). Parts without a charset,
+// or with one enmime does not know, are still detected or guessed.
 var parser = enmime.NewParser(
 	enmime.SkipMalformedParts(true),
 	enmime.MaxStoredPartErrors(50),
 	enmime.DisableTextConversion(true),
+	enmime.DisableCharacterDetection(true),
 )
 
 // maxWarnings bounds Warnings: a mail with thousands of broken parts says so in a few lines.
@@ -108,7 +111,7 @@ func Parse(raw []byte) (Mail, error) {
 		warn("unparseable Date %q", oneLine(env.GetHeader("Date")))
 	}
 
-	text, html := bodies(env.Root)
+	text, html := bodies(env.Root, warn)
 	if text != "" {
 		text = bestEffortText(text, warn)
 	}
@@ -141,7 +144,7 @@ func Parse(raw []byte) (Mail, error) {
 // bodies returns the mail's plain-text body and its HTML body (still raw). Every inline
 // text/plain part counts, in order: Apple Mail splits a reply around an inline image into
 // several. In a multipart/alternative only the first of each kind is the body.
-func bodies(root *enmime.Part) (text, html string) {
+func bodies(root *enmime.Part, warn func(string, ...any)) (text, html string) {
 	var texts []string
 	var walk func(p *enmime.Part, inAlternative bool)
 	walk = func(p *enmime.Part, inAlternative bool) {
@@ -153,11 +156,11 @@ func bodies(root *enmime.Part) (text, html string) {
 		case p.Disposition == "attachment":
 		case p.ContentType == "text/plain" || (p.ContentType == "" && p.Parent == nil):
 			if !inAlternative || !hasText(p.Parent, "text/plain", p) {
-				texts = append(texts, string(p.Content))
+				texts = append(texts, repairMislabeled(string(p.Content), p.Charset, warn))
 			}
 		case p.ContentType == "text/html":
 			if html == "" {
-				html = string(p.Content)
+				html = repairMislabeled(string(p.Content), p.Charset, warn)
 			}
 		}
 	}
