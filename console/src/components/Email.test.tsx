@@ -115,7 +115,7 @@ describe("a customer email", () => {
   it("words its parts in Chinese", () => {
     show([customer()], "zh-CN", vi.fn());
     expect(text(screen.getByTestId("quoted-toggle"))).toBe("显示引用内容");
-    expect(text(screen.getByTestId("email-subject"))).toBe("主题: Wo ist meine Bestellung #10482?");
+    expect(text(screen.getByTestId("email-subject"))).toBe("主题： Wo ist meine Bestellung #10482?");
     expect(screen.getAllByTestId("attachment-download")[0].textContent).toBe("下载");
     expect(text(screen.getByTestId("attachment-refused"))).toBe("未保存：over the 10 MiB limit");
   });

@@ -188,7 +188,7 @@ export function CustomerEmail({ e, email, open }: { e: EntryView; email: EmailMe
       <TrustWarning trust={email.trust} />
       {email.subject && (
         <p class="email-subject" data-testid="email-subject">
-          <span class="sr-only">{t("email.subject")}: </span>
+          <span class="sr-only">{t("email.subject")} </span>
           {email.subject}
         </p>
       )}

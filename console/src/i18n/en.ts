@@ -136,7 +136,7 @@ export const en = {
   // A customer message's channel, and the email side of it (components/Email.tsx).
   "channel.email": "Email",
   "channel.web": "Web form",
-  "email.subject": "Subject",
+  "email.subject": "Subject:",
   "email.showQuoted": "Show quoted text",
   "email.hideQuoted": "Hide quoted text",
   "email.showFormatted": "Show formatted",

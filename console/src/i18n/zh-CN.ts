@@ -137,7 +137,7 @@ export const zhCN: Record<MessageKey, string> = {
 
   "channel.email": "邮件",
   "channel.web": "网页表单",
-  "email.subject": "主题",
+  "email.subject": "主题：",
   "email.showQuoted": "显示引用内容",
   "email.hideQuoted": "隐藏引用内容",
   "email.showFormatted": "显示格式化版本",
