@@ -80,14 +80,20 @@ func Parse(raw []byte) (Mail, error) {
 	if !hasHeaderBlock(raw) {
 		return Mail{}, errs.E(errs.Invalid, "not an email: no header block")
 	}
-	env, err := parser.ReadEnvelope(bytes.NewReader(raw))
-	if err != nil {
-		return Mail{}, errs.Wrap(errs.Invalid, err, "not an email")
-	}
 	var m Mail
 	warn := func(format string, args ...any) {
 		if len(m.Warnings) < maxWarnings {
 			m.Warnings = append(m.Warnings, fmt.Sprintf(format, args...))
+		}
+	}
+	env, err := parser.ReadEnvelope(bytes.NewReader(raw))
+	if err != nil {
+		// A structure enmime gives up on (a multipart type it cannot split) is read again as
+		// one plain-text body: the customer's words are in there somewhere.
+		warn("MIME structure unreadable (%v); read as plain text", err)
+		env, err = parser.ReadEnvelope(bytes.NewReader(withoutContentType(raw)))
+		if err != nil {
+			return Mail{}, errs.Wrap(errs.Invalid, err, "not an email")
 		}
 	}
 	for _, e := range env.Errors {
@@ -321,6 +327,37 @@ func hasHeaderBlock(raw []byte) bool {
 		}
 	}
 	return true
+}
+
+// withoutContentType returns raw with its top-level Content-Type and
+// Content-Transfer-Encoding fields (and their folded lines) removed.
+func withoutContentType(raw []byte) []byte {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if i := bytes.Index(raw, []byte("\n\n")); i >= 0 && (end < 0 || i < end) {
+		end = i
+	}
+	if end < 0 {
+		end = len(raw)
+	}
+	var out bytes.Buffer
+	out.Grow(len(raw))
+	skipping := false
+	for _, line := range bytes.SplitAfter(raw[:end], []byte("\n")) {
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if !skipping {
+				out.Write(line)
+			}
+			continue
+		}
+		name, _, _ := bytes.Cut(line, []byte(":"))
+		name = bytes.ToLower(bytes.TrimSpace(name))
+		skipping = bytes.Equal(name, []byte("content-type")) || bytes.Equal(name, []byte("content-transfer-encoding"))
+		if !skipping {
+			out.Write(line)
+		}
+	}
+	out.Write(raw[end:])
+	return out.Bytes()
 }
 
 // oneLine makes a decoded header value one line: CR, LF, NUL and other control characters
