@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	lambdaevents "github.com/aws/aws-lambda-go/events"
@@ -36,6 +37,9 @@ type Bus struct {
 	// topology declares, consumed or not.
 	routes  map[route][]*Queue
 	emitted map[route]bool
+	// aws are the queues each AWS service's (source, detail-type) reaches, from the
+	// topology's AWSEvents (events.AWSSubscriptions), as the cloud's default-bus rules.
+	aws map[route][]*Queue
 }
 
 // BusOption configures a Bus.
@@ -57,13 +61,13 @@ func WithLogger(l *slog.Logger) BusOption { return func(b *Bus) { b.log = l } }
 func NewBus(topology []events.Function, queues map[string]*Queue, opts ...BusOption) (*Bus, error) {
 	b := &Bus{
 		source: events.SourceIntake, clock: SystemClock{}, log: slog.New(slog.DiscardHandler),
-		routes: make(map[route][]*Queue), emitted: make(map[route]bool),
+		routes: make(map[route][]*Queue), emitted: make(map[route]bool), aws: make(map[route][]*Queue),
 	}
 	for _, o := range opts {
 		o(b)
 	}
 	for _, f := range topology {
-		if len(f.Consumes) > 0 && queues[f.Name] == nil {
+		if (len(f.Consumes) > 0 || len(f.AWSEvents) > 0) && queues[f.Name] == nil {
 			return nil, fmt.Errorf("new bus: function %s consumes events but has no queue", f.Name)
 		}
 		for _, t := range f.Emits {
@@ -71,7 +75,9 @@ func NewBus(topology []events.Function, queues map[string]*Queue, opts ...BusOpt
 		}
 	}
 	for name := range queues {
-		if !slices.ContainsFunc(topology, func(f events.Function) bool { return f.Name == name && len(f.Consumes) > 0 }) {
+		if !slices.ContainsFunc(topology, func(f events.Function) bool {
+			return f.Name == name && (len(f.Consumes) > 0 || len(f.AWSEvents) > 0)
+		}) {
 			return nil, fmt.Errorf("new bus: queue %s feeds no consuming function in the topology", name)
 		}
 	}
@@ -83,7 +89,57 @@ func NewBus(topology []events.Function, queues map[string]*Queue, opts ...BusOpt
 			}
 		}
 	}
+	for _, s := range events.AWSSubscriptions(topology) {
+		q := queues[s.Consumer]
+		for _, t := range s.DetailTypes {
+			if r := (route{s.Source, t}); !slices.Contains(b.aws[r], q) {
+				b.aws[r] = append(b.aws[r], q)
+			}
+		}
+	}
 	return b, nil
+}
+
+// ErrNotAWS: PublishAWS was given one of Borderdesk's own sources, which Publish checks
+// against the catalog.
+var ErrNotAWS = errors.New("not an AWS service's source")
+
+// PublishAWS puts an event of an AWS service on the bus as that service would on the
+// account's default bus — source ("aws.ses"), detail-type ("Email Bounced") and the service's
+// own detail JSON — and delivers it to the queue of every function whose AWSEvents take it.
+// One that no function takes matches no rule and is dropped, as EventBridge drops it.
+func (b *Bus) PublishAWS(ctx context.Context, source, detailType string, detail json.RawMessage) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if strings.HasPrefix(source, "borderdesk.") {
+		return fmt.Errorf("publish %s as %s: %w", detailType, source, ErrNotAWS)
+	}
+	if !json.Valid(detail) {
+		return fmt.Errorf("publish %s %s: detail is not JSON", source, detailType)
+	}
+	qs := b.aws[route{source, events.DetailType(detailType)}]
+	if len(qs) == 0 {
+		b.log.Debug("AWS event matches no rule", "source", source, "detail_type", detailType)
+		return nil
+	}
+	body, err := json.Marshal(lambdaevents.CloudWatchEvent{
+		Version: "0", ID: newID(), DetailType: detailType, Source: source, AccountID: accountID,
+		Time: b.clock.Now().UTC().Truncate(time.Second), Region: region, Resources: []string{}, Detail: detail,
+	})
+	if err != nil {
+		return fmt.Errorf("publish %s %s: encode envelope: %w", source, detailType, err)
+	}
+	if len(body) > MaxBodySize {
+		return fmt.Errorf("publish %s %s: %d bytes: %w", source, detailType, len(body), ErrTooLarge)
+	}
+	var errs []error
+	for _, q := range qs {
+		if _, err := q.Send(string(body), accountID); err != nil {
+			errs = append(errs, fmt.Errorf("publish %s %s: %w", source, detailType, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // As returns the bus publishing as source: the same rules and queues, another envelope

@@ -255,6 +255,28 @@ func (q *Queue) Delete(receiptHandle string) error {
 	return nil
 }
 
+// MaxVisibility is SQS's longest visibility timeout.
+const MaxVisibility = 12 * time.Hour
+
+// ChangeVisibility hides a received message for d from now, as SQS's ChangeMessageVisibility
+// does: 0 makes it visible at once. The receipt handle must be the message's current one.
+// It does not change the message's receive count, so a message that already had its last
+// allowed delivery still goes to the DLQ when that delivery fails.
+func (q *Queue) ChangeVisibility(receiptHandle string, d time.Duration) error {
+	if d < 0 || d > MaxVisibility {
+		return fmt.Errorf("change visibility on %s: %v out of range 0..12h", q.name, d)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e, ok := q.byReceipt[receiptHandle]
+	if !ok {
+		return fmt.Errorf("change visibility on %s: %w", q.name, ErrReceiptHandle)
+	}
+	e.Value.(*message).visibleAt = q.clock.Now().Add(d)
+	q.signal()
+	return nil
+}
+
 // settle ends one delivery of a batch: failed messages stay hidden until their visibility
 // timeout expires, or go to the DLQ when that was their last allowed delivery; the others are
 // deleted. It returns the messages it dead-lettered and how many receipt handles were stale.
