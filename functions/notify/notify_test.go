@@ -19,6 +19,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
 	"github.com/borderdesk/borderdesk/shared/mail"
 	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/ses"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
@@ -46,11 +47,12 @@ func newStore(t *testing.T) *dynamo.Store {
 type fakeSender struct {
 	mu     sync.Mutex
 	sent   []mail.Message
+	refs   []ses.Ref
 	SendFn func(n int, m mail.Message) error // n counts calls from 1
 	calls  int
 }
 
-func (f *fakeSender) Send(_ context.Context, m mail.Message) (string, error) {
+func (f *fakeSender) Send(_ context.Context, m mail.Message, ref ses.Ref) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
@@ -60,6 +62,7 @@ func (f *fakeSender) Send(_ context.Context, m mail.Message) (string, error) {
 		}
 	}
 	f.sent = append(f.sent, m)
+	f.refs = append(f.refs, ref)
 	return fmt.Sprint("prov-", len(f.sent)), nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/mail"
 )
@@ -27,6 +28,9 @@ type SentMail struct {
 	Headers   []mail.Header `json:"headers"`
 	SentAt    time.Time     `json:"sent_at"`
 	Size      int           `json:"size"` // bytes of the rendered message
+	// Delivery is the state SES's last event about the mail reports ("delivered",
+	// "bounced", "complained"), as the SES stand-in published it; "sent" without one.
+	Delivery string `json:"delivery"`
 }
 
 // MailOutbox is the local runtime's mail provider: it keeps what notify sends in memory, in
@@ -48,6 +52,10 @@ func NewMailOutbox(now func() time.Time, relay string, log *slog.Logger) *MailOu
 
 // Send renders m, as SES would be handed it, and keeps it.
 func (o *MailOutbox) Send(_ context.Context, m mail.Message) (string, error) {
+	return o.keep(m, dynamo.SendDone)
+}
+
+func (o *MailOutbox) keep(m mail.Message, delivery string) (string, error) {
 	raw, err := m.Render()
 	if err != nil {
 		return "", err
@@ -63,7 +71,7 @@ func (o *MailOutbox) Send(_ context.Context, m mail.Message) (string, error) {
 	id := fmt.Sprintf("local-%d", len(o.sent)+1)
 	o.sent = append(o.sent, SentMail{
 		ID: id, TicketID: m.TicketID, MessageID: m.MessageID, From: m.From, To: m.To, Subject: m.Subject,
-		Text: m.Text, HTML: m.HTML, Headers: m.Headers(), SentAt: o.now().UTC(), Size: len(raw),
+		Text: m.Text, HTML: m.HTML, Headers: m.Headers(), SentAt: o.now().UTC(), Size: len(raw), Delivery: delivery,
 	})
 	return id, nil
 }

@@ -73,11 +73,13 @@ func message() mail.Message {
 	}
 }
 
+var ref = Ref{MerchantID: "demo", TicketID: "tk_1", EntryID: "en_1"}
+
 func TestSendRaw(t *testing.T) {
 	fake := &fakeSES{t: t}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	id, err := New(client(srv.URL)).Send(context.Background(), message())
+	id, err := New(client(srv.URL)).Send(context.Background(), message(), ref)
 	if err != nil || id != "0100018c-ses-1" {
 		t.Fatalf("Send = %q, %v; want the SES message id", id, err)
 	}
@@ -98,6 +100,37 @@ func TestSendRaw(t *testing.T) {
 	if len(to) != 1 || to[0] != "jonas@example.de" || body["FromEmailAddress"] != "support@demo.test" {
 		t.Errorf("Destination %v, From %v; want only the customer, from the sender", to, body["FromEmailAddress"])
 	}
+	if _, ok := body["ConfigurationSetName"]; ok {
+		t.Errorf("ConfigurationSetName = %v; want none when none is configured", body["ConfigurationSetName"])
+	}
+}
+
+// A configured sender names its configuration set and tags each send with its reply, in
+// SendEmail's JSON: "ConfigurationSetName" and "EmailTags": [{"Name", "Value"}].
+func TestSendTagged(t *testing.T) {
+	fake := &fakeSES{t: t}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	r := Ref{MerchantID: "demo", TicketID: "tk_1", EntryID: "en:1/ü"}
+	if _, err := New(client(srv.URL), ConfigurationSet("borderdesk")).Send(context.Background(), message(), r); err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	body := fake.received[0]
+	if body["ConfigurationSetName"] != "borderdesk" {
+		t.Errorf("ConfigurationSetName = %v; want borderdesk", body["ConfigurationSetName"])
+	}
+	tags := map[string][]string{}
+	for _, tag := range body["EmailTags"].([]any) {
+		m := tag.(map[string]any)
+		tags[m["Name"].(string)] = []string{m["Value"].(string)}
+	}
+	if tags["merchant"][0] != "demo" || tags["ticket"][0] != "tk_1" || !strings.HasPrefix(tags["entry"][0], "b32-") {
+		t.Errorf("EmailTags = %v; want merchant demo, ticket tk_1 and the entry encoded", tags)
+	}
+	got, err := RefFromTags(tags)
+	if err != nil || got != r {
+		t.Errorf("RefFromTags(%v) = %+v, %v; want %+v", tags, got, err, r)
+	}
 }
 
 func TestSendErrors(t *testing.T) {
@@ -114,7 +147,7 @@ func TestSendErrors(t *testing.T) {
 		t.Run(tc.errType, func(t *testing.T) {
 			srv := httptest.NewServer(&fakeSES{t: t, errType: tc.errType, status: tc.status})
 			defer srv.Close()
-			id, err := New(client(srv.URL)).Send(context.Background(), message())
+			id, err := New(client(srv.URL)).Send(context.Background(), message(), ref)
 			if !errors.Is(err, mail.ErrRefused) || !errs.Is(err, tc.kind) || id != "" {
 				t.Errorf("Send = %q, %v (kind %s); want a refusal of kind %s", id, err, errs.KindOf(err), tc.kind)
 			}
@@ -126,7 +159,7 @@ func TestSendUnreachableIsNotARefusal(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // nothing listens: the outcome of a send is unknown, not refused
-	_, err := New(client(url)).Send(context.Background(), message())
+	_, err := New(client(url)).Send(context.Background(), message(), ref)
 	if err == nil || errors.Is(err, mail.ErrRefused) || !errs.Is(err, errs.Transient) {
 		t.Errorf("Send = %v; want a transient error that is not a refusal", err)
 	}
