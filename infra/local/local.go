@@ -166,7 +166,10 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	queueFns := map[string]queue.Handler{
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing), ticketing.Metrics(metricsFor(cfg.Log, events.Ticketing))).Handle,
-		events.Notify:    notify.New(rt.Store, rt.Mail, now, cfg.Log.With("function", events.Notify), notify.Metrics(metricsFor(cfg.Log, events.Notify))).Handle,
+		// The outbox stands in for SES and publishes SES's delivery events on the bus; failed
+		// sends back off on the local queue as on SQS.
+		events.Notify: notify.New(rt.Store, rt.Mail.SES(rt.Bus), now, cfg.Log.With("function", events.Notify),
+			notify.Metrics(metricsFor(cfg.Log, events.Notify)), notify.Backoff(queue.VisibilityOf(rt.Queues))).Handle,
 	}
 	maps.Copy(queueFns, cfg.QueueHandlers)
 	scheduleFns := map[string]ScheduleHandler{
