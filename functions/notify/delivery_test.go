@@ -78,7 +78,7 @@ func TestNext(t *testing.T) {
 		{dynamo.SendDelivered, "delivered.json", "", ""},
 		{dynamo.SendDone, "bounced.json", dynamo.SendBounced, "not delivered: mailbox does not exist (550 5.1.1)"},
 		{dynamo.SendDelivered, "bounced.json", dynamo.SendBounced, "not delivered: mailbox does not exist"}, // asynchronous bounce
-		{dynamo.SendBounced, "delivered.json", "", ""},                                                       // out of order: stays bounced
+		{dynamo.SendBounced, "delivered.json", "", ""},                                                      // out of order: stays bounced
 		{dynamo.SendBounced, "bounced.json", "", ""},
 		{dynamo.SendDone, "bounced-transient.json", dynamo.SendBounced, "not delivered: mailbox full (552 5.2.2)"},
 		{dynamo.SendDelivered, "complaint.json", dynamo.SendComplained, "delivered, but the customer marked it as spam"},
