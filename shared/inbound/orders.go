@@ -7,24 +7,36 @@ import (
 	"unicode/utf8"
 )
 
-// orderRef finds a candidate order number in one of three shapes: introduced by an order word
-// in one of the shop's languages (group 1 prefix, group 2 digits), after a "#" (groups 3, 4),
-// or carrying a shop's own order prefix such as "SO-10482" (groups 5, 6). A bare number is
-// never an order: phone numbers, dates, prices, postcodes and tracking numbers look just the
-// same, and a wrong order pulls a stranger's context into the ticket.
-var orderRef = regexp.MustCompile(`(?i:` +
-	// the order word
-	`(?:order|bestellung|bestellnummer|bestell-?nr|auftrag(?:snummer)?|commande|pedido|orden|ordine|encomenda|` +
-	`bestelling|ordernummer|zam[oó]wieni[ea]|заказ[а]?|ご注文番号|注文番号|ご注文|注文|订单编号|订单号|订单|訂單編號|訂單號|訂單|주문번호|주문)` +
-	// what may stand between it and the number: "No.", "n°", "number", "#", ":", "is", "は"…
-	`(?:[\s:：#№°º.\-]|number|nummer|num[eé]ro|número|nr|no|n|id|ref|is|ist|est|es|は|为|是|는|은)*?` +
-	`)` +
-	`(?:([A-Za-z]{1,4})-)?(\d{4,12})` +
-	`|#\s?(?:([A-Za-z]{1,4})-)?(\d{4,12})` +
-	`|\b(SO|ORD|PO)-(\d{4,12})`)
+// OrderNumbers looks at each run of digits and asks what stands right before it, rather than
+// searching the text for "order … digits": the run is found by a plain scan and the words
+// before it are a short window, so a 25 MB text costs one pass and no pattern ever runs over
+// the whole of it.
+
+// orderIntro matches the end of the window before a number when an order word in one of the
+// shop's customers' languages introduces it, with what may stand between ("No.", "n°",
+// "number", ":", "is", "は"…). Words in Latin and Cyrillic script need a word boundary before
+// them ("reorder" is not "order"); Chinese, Japanese and Korean ones do not, as those scripts
+// put no space between words.
+var orderIntro = regexp.MustCompile(`(?i)(?:` +
+	`(?:^|[^\p{L}\p{N}_])(?:order|bestellung|bestellnummer|bestell-?nr|auftrag|auftragsnummer|commande|pedido|orden|ordine|` +
+	`encomenda|bestelling|ordernummer|zam[oó]wieni[ea]|заказ|заказа)` +
+	`|(?:ご注文番号|注文番号|ご注文|注文|订单编号|订单号|订单|訂單編號|訂單號|訂單|주문번호|주문)` +
+	`)(?:[\s:：#№°º.\-]|number|nummer|num[eé]ro|número|nr|no|n|id|ref|is|ist|est|es|は|为|是|는|은)*$`)
+
+// hashIntro matches a window that ends in "#" (and perhaps one space) that is not part of a
+// word ("C#"), an HTML entity ("&#10482;") or a helpdesk's ticket tag ("[#1042]").
+var hashIntro = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_&\[])#\s?$`)
 
 // notOrderBeforeHash are words after which a "#" numbers something else than an order.
-var notOrderBeforeHash = regexp.MustCompile(`(?i)(?:tracking|track|sendung|sendungsnummer|suivi|seguimiento|invoice|rechnung|facture|factura|ticket|case|phone|tel|telefon|fax|room|apt|suite|unit|postcode|zip|plz)\s*$`)
+var notOrderBeforeHash = regexp.MustCompile(`(?i)(?:tracking|track|sendung|sendungsnummer|suivi|seguimiento|invoice|rechnung|facture|factura|ticket|case|phone|tel|telefon|fax|room|apt|suite|unit|postcode|zip|plz)\s*#\s?$`)
+
+// shopPrefixes are order-number prefixes that name an order on their own ("SO-10482").
+var shopPrefixes = map[string]bool{"SO": true, "ORD": true, "PO": true}
+
+const (
+	orderWindow        = 64   // bytes before a number that may introduce it
+	maxOrderCandidates = 2000 // digit runs looked at per text: a pasted table is not a question about 2,001 orders
+)
 
 // OrderNumbers finds order numbers a customer names in a subject or text: "#10482",
 // "order 10482", "Order No. 10482", "Bestellung 10482", "commande n° 10482", "pedido 10482",
@@ -37,85 +49,88 @@ func OrderNumbers(texts ...string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, text := range texts {
-		for pos := 0; pos < len(text); {
-			loc := orderRef.FindStringSubmatchIndex(text[pos:])
-			if loc == nil {
-				break
-			}
-			for i := range loc {
-				if loc[i] >= 0 {
-					loc[i] += pos
-				}
-			}
-			if n, ok := orderAt(text, loc); ok {
-				if !seen[n] {
-					seen[n] = true
-					out = append(out, n)
-				}
-				pos = loc[1]
+		candidates := 0
+		for i := 0; i < len(text); {
+			if !isASCIIDigit(text[i]) {
+				i++
 				continue
 			}
-			// Not an order here; look again one character on, so "order" inside a longer
-			// match that failed is still seen.
-			_, size := utf8.DecodeRuneInString(text[loc[0]:])
-			pos = loc[0] + size
+			j := i
+			for j < len(text) && isASCIIDigit(text[j]) {
+				j++
+			}
+			candidates++
+			if candidates > maxOrderCandidates {
+				break
+			}
+			if n, ok := orderAt(text, i, j); ok && !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+			i = j
 		}
 	}
 	return out
 }
 
-// orderAt checks one match of orderRef for the boundaries RE2 cannot express and returns the
-// order number it names.
-func orderAt(text string, loc []int) (string, bool) {
-	start, end := loc[0], loc[1]
-	var prefix, digits string
-	switch {
-	case loc[4] >= 0: // order word
-		if first, _ := utf8.DecodeRuneInString(text[start:]); isWordRune(first) && !isCJK(first) {
-			if prev, _ := utf8.DecodeLastRuneInString(text[:start]); isWordRune(prev) {
-				return "", false // "reorder", "Nachbestellung"
-			}
-		}
-		if loc[2] >= 0 {
-			prefix = text[loc[2]:loc[3]]
-		}
-		digits = text[loc[4]:loc[5]]
-	case loc[8] >= 0: // "#"
-		prev, _ := utf8.DecodeLastRuneInString(text[:start])
-		if isWordRune(prev) || prev == '&' {
-			return "", false // "C#1234", "&#10482;"
-		}
-		if prev == '[' {
-			return "", false // "[#T-1042]", "[#1042]": a helpdesk's ticket tag in a subject
-		}
-		if notOrderBeforeHash.MatchString(text[:start]) {
-			return "", false // "tracking #123456789"
-		}
-		if loc[6] >= 0 {
-			prefix = text[loc[6]:loc[7]]
-		}
-		digits = text[loc[8]:loc[9]]
-	default: // "SO-10482"
-		prefix, digits = text[loc[10]:loc[11]], text[loc[12]:loc[13]]
+// orderAt decides whether the digit run text[i:j] is an order number, and returns it.
+func orderAt(text string, i, j int) (string, bool) {
+	if j-i < 4 || j-i > 12 {
+		return "", false
 	}
-	// The number must end where it ends: not the start of a longer number, a date
-	// ("2026-12-01"), a decimal price ("10482.50") or a tracking code ("1234ABC").
-	rest := text[end:]
-	if next, size := utf8.DecodeRuneInString(rest); next != utf8.RuneError || size != 0 {
+	// The number must end where it ends: not a date ("2026-12-01"), a decimal price
+	// ("10482.50"), a time or a tracking code ("10482ABC").
+	if next, size := utf8.DecodeRuneInString(text[j:]); size > 0 {
 		if isWordRune(next) && !isCJK(next) {
 			return "", false
 		}
-		if strings.ContainsRune(".,/:-", next) {
-			if after, _ := utf8.DecodeRuneInString(rest[size:]); unicode.IsDigit(after) {
-				return "", false
+		if strings.ContainsRune(".,/:-", next) && j+size < len(text) && isASCIIDigit(text[j+size]) {
+			return "", false
+		}
+	}
+	digits := text[i:j]
+	// A shop prefix: "SO-10482", "so-10482" after "#".
+	head, prefix := i, ""
+	if i >= 2 && text[i-1] == '-' {
+		k := i - 1
+		for k > 0 && k > i-6 && isASCIILetter(text[k-1]) {
+			k--
+		}
+		if n := i - 1 - k; n >= 1 && n <= 4 {
+			if prev, _ := utf8.DecodeLastRuneInString(text[:k]); !isWordRune(prev) {
+				head, prefix = k, strings.ToUpper(text[k:i-1])
 			}
 		}
 	}
-	if prefix != "" {
-		return strings.ToUpper(prefix) + "-" + digits, true
+	if prev, _ := utf8.DecodeLastRuneInString(text[:head]); head > 0 && isWordRune(prev) && !isCJK(prev) {
+		return "", false // "A10482", "x-10482"
+	} else if head > 0 && prev == '-' && prefix == "" {
+		return "", false // "2026-10482", "+49-30-12345"
 	}
-	return digits, true
+	name := digits
+	if prefix != "" {
+		name = prefix + "-" + digits
+	}
+	window := text[max(0, head-orderWindow):head]
+	for len(window) > 0 && !utf8.RuneStart(window[0]) {
+		window = window[1:]
+	}
+	switch {
+	case hashIntro.MatchString(window):
+		if notOrderBeforeHash.MatchString(window) {
+			return "", false
+		}
+		return name, true
+	case orderIntro.MatchString(window):
+		return name, true
+	case shopPrefixes[prefix] && text[head] >= 'A' && text[head] <= 'Z':
+		return name, true
+	}
+	return "", false
 }
+
+func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)

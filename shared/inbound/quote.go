@@ -82,36 +82,67 @@ func foldText(text string, quoteCut bool) (newText, quoted string) {
 }
 
 // quoteStart returns the index of the first line of the quoted earlier mail, or len(lines).
+// It is one pass: the patterns run only on short lines that can match them (an attribution or
+// a header field ends or has a colon, a separator has dashes or underscores), and whether only
+// quotes follow a line is known from one backward pass, so a mail of a million quoted lines
+// costs a million cheap steps.
 func quoteStart(lines []string, quoteCut bool) int {
+	// nextWords[i] is the first line at or after i that is neither blank nor quoted.
+	nextWords := make([]int, len(lines)+1)
+	nextWords[len(lines)] = len(lines)
+	for i := len(lines) - 1; i >= 0; i-- {
+		if t := strings.TrimSpace(lines[i]); t == "" || isQuoted(t) {
+			nextWords[i] = nextWords[i+1]
+		} else {
+			nextWords[i] = i
+		}
+	}
+	last := len(lines) - 1
+	for last >= 0 && strings.TrimSpace(lines[last]) == "" {
+		last--
+	}
+	// onlyQuotesFrom reports whether from line i on there are only quoted lines, blank lines
+	// and a signature: a trailing quote, not an inline reply.
+	onlyQuotesFrom := func(i int) bool {
+		k := nextWords[i]
+		return k == len(lines) || isSignatureLine(lines[k], k >= last-1)
+	}
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" || len(t) > 400 {
 			continue
 		}
-		if separator.MatchString(t) {
+		if isQuoted(t) {
+			if onlyQuotesFrom(i) {
+				return i
+			}
+			continue
+		}
+		if strings.Contains(t, "--") && separator.MatchString(t) {
 			return i
 		}
-		if underline.MatchString(t) && outlookHeaderAt(lines, i+1) {
+		if strings.HasPrefix(t, "____") && underline.MatchString(t) && outlookHeaderAt(lines, i+1) {
 			return i
 		}
-		if outlookHeaderAt(lines, i) {
+		colon := strings.ContainsAny(t, ":：")
+		if colon && outlookHeaderAt(lines, i) {
 			return i
 		}
-		if isQuoted(t) && onlyQuotesFrom(lines, i) {
+		if endsWithColon(t) && attribution.MatchString(t) && (quoteCut || nextWords[i+1] < len(lines) || quoteFollows(lines, i+1)) {
 			return i
 		}
-		if attribution.MatchString(t) && (quoteCut || quoteFollows(lines, i+1)) {
-			return i
-		}
-		if i+1 < len(lines) && !isQuoted(t) {
-			two := t + " " + strings.TrimSpace(lines[i+1])
-			if len(two) <= 400 && attribution.MatchString(two) && (quoteCut || quoteFollows(lines, i+2)) {
+		if i+1 < len(lines) {
+			next := strings.TrimSpace(lines[i+1])
+			if two := t + " " + next; endsWithColon(next) && !isQuoted(next) && len(two) <= 400 &&
+				attribution.MatchString(two) && (quoteCut || quoteFollows(lines, i+2)) {
 				return i
 			}
 		}
 	}
 	return len(lines)
 }
+
+func endsWithColon(t string) bool { return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：") }
 
 // outlookHeaderAt reports whether lines[i] starts a "From: … Sent: …" block (a blank line may
 // stand before it).
@@ -142,19 +173,6 @@ func quoteFollows(lines []string, i int) bool {
 	return false
 }
 
-// onlyQuotesFrom reports whether from lines[i] on there are only quoted lines, blank lines
-// and a signature: a trailing quote, not an inline reply.
-func onlyQuotesFrom(lines []string, i int) bool {
-	for ; i < len(lines); i++ {
-		t := strings.TrimSpace(lines[i])
-		if t == "" || isQuoted(t) {
-			continue
-		}
-		return signatureStart(lines[i:]) == 0
-	}
-	return true
-}
-
 func isQuoted(trimmed string) bool { return strings.HasPrefix(trimmed, ">") }
 
 // signatureStart returns the index of the line that starts a signature, or -1. A phone's
@@ -166,13 +184,19 @@ func signatureStart(lines []string) int {
 		last--
 	}
 	for i := 0; i <= last; i++ {
-		l := strings.TrimRight(lines[i], "\r")
-		if l == "-- " || l == "--" {
-			return i
-		}
-		if i >= last-1 && signature.MatchString(strings.TrimSpace(l)) {
+		if isSignatureLine(lines[i], i >= last-1) {
 			return i
 		}
 	}
 	return -1
+}
+
+// isSignatureLine reports whether line starts a signature; nearEnd says whether it is among
+// the last two lines of words, where a phone's one-line signature stands.
+func isSignatureLine(line string, nearEnd bool) bool {
+	l := strings.TrimRight(line, "\r")
+	if l == "-- " || l == "--" {
+		return true
+	}
+	return nearEnd && len(l) < 100 && signature.MatchString(strings.TrimSpace(l))
 }
