@@ -50,12 +50,14 @@ func automatic(env *enmime.Envelope, from mail.Address, subject string) string {
 			return "report: " + reportType
 		}
 	}
-	if env.Root.BreadthMatchFirst(func(p *enmime.Part) bool {
+	// A report whose wrapper lost its type still carries its machine-readable part.
+	if p := env.Root.BreadthMatchFirst(func(p *enmime.Part) bool {
 		return p.ContentType == "message/feedback-report" || p.ContentType == "message/delivery-status"
-	}) != nil {
-		return "report: " + firstWord(env.Root.BreadthMatchFirst(func(p *enmime.Part) bool {
-			return p.ContentType == "message/feedback-report" || p.ContentType == "message/delivery-status"
-		}).ContentType)
+	}); p != nil {
+		if p.ContentType == "message/delivery-status" {
+			return "bounce: delivery status notification"
+		}
+		return "feedback report: abuse complaint"
 	}
 	local, _, _ := strings.Cut(strings.ToLower(from.Address), "@")
 	switch local {
@@ -103,9 +105,4 @@ func headerWord(v string) string {
 	v, _, _ = strings.Cut(v, ";")
 	v, _, _ = strings.Cut(v, "(")
 	return strings.ToLower(strings.TrimSpace(v))
-}
-
-func firstWord(s string) string {
-	_, after, _ := strings.Cut(s, "/")
-	return after
 }

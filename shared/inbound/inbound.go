@@ -105,6 +105,14 @@ func Parse(raw []byte) (Mail, error) {
 	m.References = msgIDs.FindAllString(env.GetHeader("References"), -1)
 	m.Subject = oneLine(validUTF8(env.GetHeader("Subject")))
 	m.Language = oneLine(env.GetHeader("Content-Language"))
+	if m.Language == "" {
+		// Some clients put it on the body part only.
+		if p := env.Root.DepthMatchFirst(func(p *enmime.Part) bool {
+			return strings.HasPrefix(p.ContentType, "text/") && p.Header.Get("Content-Language") != ""
+		}); p != nil {
+			m.Language = oneLine(p.Header.Get("Content-Language"))
+		}
+	}
 	if from := addresses(env, "From", warn); len(from) > 0 {
 		m.From = from[0]
 	}
@@ -118,6 +126,9 @@ func Parse(raw []byte) (Mail, error) {
 	}
 
 	text, html := bodies(env.Root, warn)
+	if strings.TrimSpace(text) == "" && html != "" {
+		text = "" // an empty text/plain beside the HTML: the HTML is the body
+	}
 	if text != "" {
 		text = bestEffortText(text, warn)
 	}

@@ -88,6 +88,8 @@ func TestFold(t *testing.T) {
 		{"outlook header block zh", "好的。\n\n发件人: Shop <s@demo.test>\n发送时间: 2026年12月1日 10:00\n收件人: 王伟\n旧", "好的。",
 			"发件人: Shop <s@demo.test>\n发送时间: 2026年12月1日 10:00\n收件人: 王伟\n旧"},
 		{"outlook bold header block", "Fine.\n\n*From:* Shop\n*Sent:* Tuesday\nold", "Fine.", "*From:* Shop\n*Sent:* Tuesday\nold"},
+		{"as I wrote is the customer's words", "As I already wrote:\nthe box was broken.\nPlease help.", "As I already wrote:\nthe box was broken.\nPlease help.", ""},
+		{"on monday I wrote is the customer's words", "On Monday you wrote:\nit would come today.\nIt did not.", "On Monday you wrote:\nit would come today.\nIt did not.", ""},
 		{"From: alone is the customer's words", "From: my account page I cannot pay.\nPlease help.", "From: my account page I cannot pay.\nPlease help.", ""},
 		{"trailing quote without attribution", "Yes please.\n\n> Shall we refund?\n> Shop", "Yes please.", "> Shall we refund?\n> Shop"},
 		{"inline reply is kept whole", "> Which size?\n39\n> Which colour?\nBlue", "> Which size?\n39\n> Which colour?\nBlue", ""},
@@ -99,7 +101,7 @@ func TestFold(t *testing.T) {
 		{"sent from my iphone mid-text is words", "Sent from my iPhone\nbut the photo did not attach, I will resend\nthanks", "Sent from my iPhone\nbut the photo did not attach, I will resend\nthanks", ""},
 		{"whole mail is a quote", "> only the old text\n> nothing new", "> only the old text\n> nothing new", ""},
 		{"only an attribution and quote", "On Tue, 1 Dec 2026, Shop wrote:\n> old", "On Tue, 1 Dec 2026, Shop wrote:\n> old", ""},
-		{"CRLF", "Thanks\r\n\r\nOn Tue, Shop wrote:\r\n> old\r\n", "Thanks", "On Tue, Shop wrote:\n> old"},
+		{"CRLF", "Thanks\r\n\r\nOn Tue, 1 Dec 2026 at 10:00, Shop wrote:\r\n> old\r\n", "Thanks", "On Tue, 1 Dec 2026 at 10:00, Shop wrote:\n> old"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,6 +141,7 @@ func TestAuto(t *testing.T) {
 		{"return path of a person", "Hi", "Return-Path: <emma@gmail.test>\r\n", ""},
 		{"feedback report", "Complaint", "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nabuse\r\n--B\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\n--B--", "feedback report: abuse complaint"},
 		{"delivery status", "Undeliverable", "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--B--", "bounce: delivery status notification"},
+		{"delivery status in a mixed wrapper", "Undeliverable", "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--B--", "bounce: delivery status notification"},
 		{"read receipt", "Read: x", "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nread\r\n--B--", "read receipt: disposition notification"},
 	}
 	for _, tt := range tests {

@@ -128,18 +128,33 @@ func quoteStart(lines []string, quoteCut bool) int {
 		if colon && outlookHeaderAt(lines, i) {
 			return i
 		}
-		if endsWithColon(t) && attribution.MatchString(t) && (quoteCut || nextWords[i+1] < len(lines) || quoteFollows(lines, i+1)) {
+		if endsWithColon(t) && isAttribution(t) && (quoteCut || nextWords[i+1] < len(lines) || quoteFollows(lines, i+1)) {
 			return i
 		}
 		if i+1 < len(lines) {
 			next := strings.TrimSpace(lines[i+1])
 			if two := t + " " + next; endsWithColon(next) && !isQuoted(next) && len(two) <= 400 &&
-				attribution.MatchString(two) && (quoteCut || quoteFollows(lines, i+2)) {
+				isAttribution(two) && (quoteCut || quoteFollows(lines, i+2)) {
 				return i
 			}
 		}
 	}
 	return len(lines)
+}
+
+// isAttribution reports whether t is a client's attribution line. One in a Latin script must
+// also carry a date or an address, as every client's does: "As I already wrote:" is the
+// customer's own words.
+func isAttribution(t string) bool {
+	if !attribution.MatchString(t) {
+		return false
+	}
+	for _, r := range t {
+		if isCJK(r) {
+			return true
+		}
+	}
+	return strings.ContainsAny(t, "0123456789@")
 }
 
 func endsWithColon(t string) bool { return strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：") }
