@@ -8,11 +8,11 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 .PHONY: dev demo test test-go test-cdk test-console console build functions synth deploy bench lint
 
-dev: ## Run the whole system and the console on http://localhost:8080 (embedded DynamoDB, in-process bus and queues)
+dev: ## Run the whole system and the console on http://localhost:8080, mail in on smtp://127.0.0.1:2525 (embedded DynamoDB and S3, in-process bus and queues)
 	@$(MAKE) --no-print-directory console || echo "!! console not built (npm unavailable?): the API runs, / says so"
 	$(GO) run ./infra/local/cmd/dev
 
-demo: ## Send signed sample webhooks and customer messages to the running `make dev`
+demo: ## Send signed sample webhooks, customer messages and an email conversation (SMTP in, /dev/outbox out) to the running `make dev`
 	$(GO) run ./infra/local/cmd/demo
 
 test: test-go test-cdk test-console ## Every test: Go (unit, store, end-to-end), the CDK stack and the console
