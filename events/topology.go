@@ -165,6 +165,7 @@ var Topology = []Function{
 			{Method: "GET", Path: "/api/v1/tickets/{ticketId}", Auth: true},
 			{Method: "PATCH", Path: "/api/v1/tickets/{ticketId}", Auth: true},
 			{Method: "POST", Path: "/api/v1/tickets/{ticketId}/messages", Auth: true},
+			{Method: "GET", Path: "/api/v1/tickets/{ticketId}/attachments/{attachmentId}", Auth: true},
 			// The console's CORS preflights (a browser sends them without a token).
 			{Method: "OPTIONS", Path: "/api/v1/{path...}"},
 		},
