@@ -24,7 +24,7 @@ type AWSPublisher interface {
 // keeps each mail in the outbox and then publishes on the bus the events SES would publish
 // about it, tagged with the reply they carry, so `make dev` shows every delivery state.
 // Ordinary addresses are sent and delivered. SES's mailbox simulator addresses behave as the
-// SES developer guide documents them:
+// SES developer guide documents them (labels such as bounce+1@… included):
 //
 //	bounce@simulator.amazonses.com           a hard bounce (Permanent, General; 550 5.1.1)
 //	complaint@simulator.amazonses.com        delivered, then a complaint
@@ -92,7 +92,10 @@ func simulate(address string, now time.Time) []ses.Event {
 			BouncedRecipients: []ses.Recipient{{EmailAddress: address, Action: "failed", Status: "5.1.1", DiagnosticCode: diagnostic}},
 		}}
 	}
-	switch strings.ToLower(address) {
+	// The simulator takes labels: bounce+anything@simulator.amazonses.com bounces too.
+	local, domain, _ := strings.Cut(strings.ToLower(address), "@")
+	local, _, _ = strings.Cut(local, "+")
+	switch local + "@" + domain {
 	case SimulatorBounce:
 		return []ses.Event{sent, bounce("General", "smtp; 550 5.1.1 user unknown")}
 	case SimulatorSuppressionList:
