@@ -125,6 +125,9 @@ func TestRedeliverySendsOnce(t *testing.T) {
 	if got.To.Address != "jonas@example.de" || got.From.Address != "support@demo.test" || got.MessageID != "<reply-en_1@demo.test>" {
 		t.Errorf("sent %+v; want the reply from the merchant's sender to the customer", got)
 	}
+	if ref := sender.refs[0]; ref != (ses.Ref{MerchantID: "demo", TicketID: "tk_1", EntryID: "en_1"}) {
+		t.Errorf("sent tagged %+v; want demo's tk_1/en_1, for SES's delivery events to find the marker", ref)
+	}
 	if st, id, err := store.SendState(context.Background(), "demo", "en_1"); st != dynamo.SendDone || id != "prov-1" || err != nil {
 		t.Errorf("SendState = %q, %q, %v; want sent as prov-1", st, id, err)
 	}
