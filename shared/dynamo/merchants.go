@@ -13,10 +13,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/merchant"
 )
 
-// PutMerchant writes m.
-func (s *Store) PutMerchant(ctx context.Context, m merchant.Merchant) error {
-	return s.putDoc(ctx, tenant(m.ID), "MERCHANT", m, nil)
-}
+// PutMerchant (mailboxes.go) writes a merchant with its mailbox.
 
 // GetMerchant reads merchant id.
 func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
