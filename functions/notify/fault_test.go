@@ -130,3 +130,20 @@ func TestSendThrottledTwiceThenDelivered(t *testing.T) {
 }
 
 func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// The backoff keeps a failing send within what the queue allows: all its receives fit well
+// inside SQS's default retention (4 days) even at the cap, and the retries of the topology's
+// queue fit inside the 15 minutes the queue-age alarm tolerates before it pages.
+func TestRetryBackoffFitsTheQueue(t *testing.T) {
+	fn, _ := events.Lookup(events.Notify)
+	var total time.Duration
+	for r := 1; r < fn.Queue.MaxReceives; r++ {
+		total += notify.RetryBackoff.Delay(r)
+	}
+	if total >= 15*time.Minute {
+		t.Errorf("backoff before the last of %d receives = %v; want under 15 min", fn.Queue.MaxReceives, total)
+	}
+	if capped := time.Duration(fn.Queue.MaxReceives) * notify.RetryBackoff.Max; capped >= 4*24*time.Hour {
+		t.Errorf("MaxReceives × cap = %v; want well within 4 days", capped)
+	}
+}
