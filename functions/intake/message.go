@@ -181,7 +181,7 @@ func (h *Handler) message(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.CorrelationID = httpjson.RequestID(r)
-	answer, err := h.accept(r, dynamo.Receipt{
+	answer, err := h.accept(r.Context(), dynamo.Receipt{
 		MerchantID: merchantID, Provider: InboundProvider, EventID: id, Type: string(events.MessageReceived),
 		Body: body, ReceivedAt: now, Events: 1, Retain: h.cfg.Retain, Fingerprint: req.fingerprint(),
 	}, []events.Event{ev})

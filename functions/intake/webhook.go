@@ -69,7 +69,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request) {
 		httpjson.Fail(w, r, log, err)
 		return
 	}
-	answer, err := h.accept(r, dynamo.Receipt{
+	answer, err := h.accept(r.Context(), dynamo.Receipt{
 		MerchantID: merchantID, Provider: name, EventID: parsed.EventID, Type: parsed.Type,
 		Body: body, ReceivedAt: now, Events: len(parsed.Events), Retain: h.cfg.Retain,
 	}, parsed.Events)
@@ -102,14 +102,14 @@ func publishable(evs []events.Event) error {
 	return nil
 }
 
-// accept records the receipt and publishes its events: the one path shared by webhooks and
-// customer messages. A receipt already published is a duplicate; one stored but never
-// published (the bus failed) is published again when the sender retries.
-func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event) (Answer, error) {
-	if err := h.keepBody(r.Context(), &rc); err != nil {
+// accept records the receipt and publishes its events: the one path shared by webhooks,
+// customer messages and mail. A receipt already published is a duplicate; one stored but
+// never published (the bus failed) is published again when the sender retries.
+func (h *Handler) accept(ctx context.Context, rc dynamo.Receipt, evs []events.Event) (Answer, error) {
+	if err := h.keepBody(ctx, &rc); err != nil {
 		return Answer{}, err
 	}
-	err := h.cfg.Store.RecordReceipt(r.Context(), rc)
+	err := h.cfg.Store.RecordReceipt(ctx, rc)
 	if errs.Is(err, errs.Conflict) {
 		return Answer{Status: "duplicate", EventID: rc.EventID}, nil
 	}
@@ -117,12 +117,12 @@ func (h *Handler) accept(r *http.Request, rc dynamo.Receipt, evs []events.Event)
 		return Answer{}, err
 	}
 	if len(evs) > 0 {
-		if err := h.cfg.Bus.Publish(r.Context(), evs...); err != nil {
+		if err := h.cfg.Bus.Publish(ctx, evs...); err != nil {
 			return Answer{}, errs.Wrap(errs.Transient, err, "could not publish; please retry")
 		}
 		h.published(len(evs))
 	}
-	if err := h.cfg.Store.MarkPublished(r.Context(), rc.MerchantID, rc.Provider, rc.EventID, h.cfg.Now()); err != nil {
+	if err := h.cfg.Store.MarkPublished(ctx, rc.MerchantID, rc.Provider, rc.EventID, h.cfg.Now()); err != nil {
 		// The events are on the bus; a retry would publish them again, which consumers
 		// absorb. Acknowledge rather than make the sender retry.
 		h.cfg.Log.Warn("mark published failed", "merchant_id", rc.MerchantID, "provider_event_id", rc.EventID, "err", err.Error())
