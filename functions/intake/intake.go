@@ -81,8 +81,13 @@ type Config struct {
 	// rather than written into an item DynamoDB would refuse.
 	Bodies BodyStore
 	Bus    Publisher
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Mail is the mail bucket (s3.Objects): raw inbound mail and the attachments kept from
+	// it. Without it ReceiveMail refuses mail (an internal error, so nothing is acknowledged).
+	Mail MailBucket
+	// Mailboxes routes mail to merchants by support address; Store's own when nil.
+	Mailboxes Mailboxes
+	Now       func() time.Time
+	Log       *slog.Logger
 	// Metrics counts what intake answers and publishes; nothing is counted when nil.
 	Metrics metrics.Recorder
 	// Retain is how long raw bodies are archived (TTL); 30 days when zero.
