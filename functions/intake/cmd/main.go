@@ -1,4 +1,5 @@
-// Command intake is the intake Lambda: webhooks and customer messages behind API Gateway.
+// Command intake is the intake Lambda: webhooks and customer messages behind API Gateway, and
+// inbound mail from SES receiving — one binary, told apart by the payload (intake.Invoke).
 package main
 
 import (
@@ -39,11 +40,18 @@ func main() {
 	if secretsPrefix == "" {
 		lambdaenv.Must(env.Log, errors.New("MERCHANT_SECRETS_PREFIX is not set"))
 	}
+	// MAIL_BUCKET is where SES receiving stores raw inbound mail and intake its attachments.
+	mailBucket := os.Getenv("MAIL_BUCKET")
+	if mailBucket == "" {
+		lambdaenv.Must(env.Log, errors.New("MAIL_BUCKET is not set"))
+	}
+	s3Client := awss3.NewFromConfig(env.AWS)
 	h := intake.New(intake.Config{
 		Providers: intake.Providers(),
 		Store:     dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table),
 		Secrets:   secretsmanager.New(awssm.NewFromConfig(env.AWS), secretsPrefix),
-		Bodies:    s3.New(awss3.NewFromConfig(env.AWS), rawBucket),
+		Bodies:    s3.New(s3Client, rawBucket),
+		Mail:      s3.NewObjects(s3Client, mailBucket),
 		Bus:       eventbridge.New(awseventbridge.NewFromConfig(env.AWS), env.EventBus, events.SourceIntake),
 		Now:       time.Now,
 		Log:       env.Log,
@@ -51,5 +59,5 @@ func main() {
 		// EMF on stdout: Lambda ships it to CloudWatch Logs, which makes it metrics.
 		Metrics: metrics.NewEMF(os.Stdout, time.Now),
 	})
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
+	lambda.Start(h.Invoke(httpadapter.NewV2(h).ProxyWithContext))
 }
