@@ -15,6 +15,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/metrics"
+	"github.com/borderdesk/borderdesk/shared/s3"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
@@ -30,6 +31,8 @@ type Store interface {
 	// MarkRead and Unread keep read markers per agent id (the caller's sub).
 	MarkRead(ctx context.Context, merchantID, agent, id string, at time.Time) error
 	Unread(ctx context.Context, merchantID, agent string, tickets []ticket.Ticket) (map[string]bool, error)
+	// Deliveries reads the send markers of a ticket's replies in one batch.
+	Deliveries(ctx context.Context, merchantID string, entryIDs []string) (map[string]dynamo.Delivery, error)
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -44,6 +47,13 @@ var (
 	_ Authenticator = auth.Authorizer{}
 )
 
+// Linker signs short-lived download links to objects in the mail bucket.
+type Linker interface {
+	Download(ctx context.Context, key, filename, contentType string) (s3.Link, error)
+}
+
+var _ Linker = (*s3.Links)(nil)
+
 // Server is the API's http.Handler.
 type Server struct {
 	store         Store
@@ -54,6 +64,7 @@ type Server struct {
 	consoleOrigin string
 	cursors       ticket.Cursors
 	metrics       metrics.Recorder
+	links         Linker
 	mux           *http.ServeMux
 }
 
@@ -73,6 +84,11 @@ func Cursors(c ticket.Cursors) Option { return func(s *Server) { s.cursors = c }
 // Metrics counts every answer towards the API's 5xx rate (metrics.HTTP); without this option
 // nothing is counted.
 func Metrics(rec metrics.Recorder) Option { return func(s *Server) { s.metrics = metrics.Or(rec) } }
+
+// Attachments lets agents download the attachments of customers' emails through links l
+// signs (s3.NewLinks on the mail bucket). Without this option the attachment route still
+// finds the attachment, and then answers 500: the deployment forgot the bucket.
+func Attachments(l Linker) Option { return func(s *Server) { s.links = l } }
 
 // New returns the API. newID names agents' timeline entries.
 func New(store Store, authn Authenticator, now func() time.Time, newID func() string, log *slog.Logger, opts ...Option) *Server {

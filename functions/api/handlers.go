@@ -164,8 +164,72 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims
 	}
 	s.markRead(r, c, t, log)
 	dir := s.directory(r, c, log)
-	httpjson.Write(w, http.StatusOK, detail(t, entries, dir))
+	httpjson.Write(w, http.StatusOK, detail(t, entries, dir, s.deliveries(r, c, entries, log)))
 	return nil
+}
+
+// deliveries reads the send markers of entries' replies, all in one batch. Failing to is not
+// worth failing the ticket over: nil, and the replies show no delivery state.
+func (s *Server) deliveries(r *http.Request, c auth.Claims, entries []ticket.Entry, log *slog.Logger) map[string]dynamo.Delivery {
+	var replies []string
+	for _, e := range entries {
+		if e.Kind == ticket.EntryReply {
+			replies = append(replies, e.ID)
+		}
+	}
+	if len(replies) == 0 {
+		return map[string]dynamo.Delivery{}
+	}
+	d, err := s.store.Deliveries(r.Context(), c.MerchantID, replies)
+	if err != nil {
+		log.Warn("read deliveries failed", "err", err.Error())
+		return nil
+	}
+	return d
+}
+
+// getAttachment answers a short-lived link that downloads one attachment of a customer's
+// email on the ticket. The bytes never pass through here: the browser fetches them from S3,
+// saved as a file, never shown in S3's origin. An attachment that was refused (not kept) is
+// as missing as one that never was, and so is another merchant's.
+func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
+	t, entries, err := s.store.GetTicket(r.Context(), c.MerchantID, r.PathValue("ticketId"))
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("attachmentId")
+	a, ok := findAttachment(entries, id)
+	if !ok {
+		return errs.E(errs.NotFound, "ticket %s has no attachment %s", t.ID, id)
+	}
+	if s.links == nil {
+		return errs.E(errs.Internal, "no mail bucket to sign attachment links in (api.Attachments is not set)")
+	}
+	link, err := s.links.Download(r.Context(), a.Key, a.Filename, a.ContentType)
+	if err != nil {
+		return err
+	}
+	log.Info("attachment link signed", "ticket_id", t.ID, "attachment_id", a.ID)
+	httpjson.Write(w, http.StatusOK, AttachmentLink{
+		URL: link.URL, ExpiresAt: link.ExpiresAt, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size,
+	})
+	return nil
+}
+
+// findAttachment is the kept attachment id among the customer's emails in entries: the
+// first, in timeline order, should two mails have used one id.
+func findAttachment(entries []ticket.Entry, id string) (events.Attachment, bool) {
+	for _, e := range entries {
+		if e.Kind != ticket.EntryCustomer || e.Email == nil {
+			continue
+		}
+		for _, a := range e.Email.Attachments {
+			if a.ID == id {
+				return a, a.Key != "" && a.Refused == ""
+			}
+		}
+	}
+	return events.Attachment{}, false
 }
 
 // directory is the caller's merchant's agents by id: how views show the agents that

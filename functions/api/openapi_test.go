@@ -171,27 +171,32 @@ func TestOpenAPIDocumentObjectsAreClosed(t *testing.T) {
 func TestOpenAPISchemasMirrorViews(t *testing.T) {
 	doc := loadDocument(t)
 	types := map[string]reflect.Type{
-		"Me":            reflect.TypeFor[api.Me](),
-		"MerchantView":  reflect.TypeFor[api.MerchantView](),
-		"TicketList":    reflect.TypeFor[api.TicketList](),
-		"TicketSummary": reflect.TypeFor[api.TicketSummary](),
-		"TicketDetail":  reflect.TypeFor[api.TicketDetail](),
-		"Context":       reflect.TypeFor[api.Context](),
-		"OrderView":     reflect.TypeFor[api.OrderView](),
-		"PaymentView":   reflect.TypeFor[api.PaymentView](),
-		"ShipmentView":  reflect.TypeFor[api.ShipmentView](),
-		"EntryView":     reflect.TypeFor[api.EntryView](),
-		"Money":         reflect.TypeFor[events.Money](),
-		"Customer":      reflect.TypeFor[events.Customer](),
-		"Dispute":       reflect.TypeFor[events.Dispute](),
-		"Refund":        reflect.TypeFor[events.Refund](),
-		"Checkpoint":    reflect.TypeFor[events.Checkpoint](),
-		"TicketUpdate":  reflect.TypeFor[api.TicketUpdate](),
-		"AgentList":     reflect.TypeFor[api.AgentList](),
-		"AgentView":     reflect.TypeFor[api.AgentView](),
-		"Ref":           reflect.TypeFor[ticket.Ref](),
-		"NewMessage":    reflect.TypeFor[api.NewMessage](),
-		"Error":         reflect.TypeFor[httpjson.Error](),
+		"Me":             reflect.TypeFor[api.Me](),
+		"MerchantView":   reflect.TypeFor[api.MerchantView](),
+		"TicketList":     reflect.TypeFor[api.TicketList](),
+		"TicketSummary":  reflect.TypeFor[api.TicketSummary](),
+		"TicketDetail":   reflect.TypeFor[api.TicketDetail](),
+		"Context":        reflect.TypeFor[api.Context](),
+		"OrderView":      reflect.TypeFor[api.OrderView](),
+		"PaymentView":    reflect.TypeFor[api.PaymentView](),
+		"ShipmentView":   reflect.TypeFor[api.ShipmentView](),
+		"EntryView":      reflect.TypeFor[api.EntryView](),
+		"EmailView":      reflect.TypeFor[api.EmailView](),
+		"AttachmentView": reflect.TypeFor[api.AttachmentView](),
+		"Trust":          reflect.TypeFor[events.Trust](),
+		"DeliveryView":   reflect.TypeFor[api.DeliveryView](),
+		"AttachmentLink": reflect.TypeFor[api.AttachmentLink](),
+		"Money":          reflect.TypeFor[events.Money](),
+		"Customer":       reflect.TypeFor[events.Customer](),
+		"Dispute":        reflect.TypeFor[events.Dispute](),
+		"Refund":         reflect.TypeFor[events.Refund](),
+		"Checkpoint":     reflect.TypeFor[events.Checkpoint](),
+		"TicketUpdate":   reflect.TypeFor[api.TicketUpdate](),
+		"AgentList":      reflect.TypeFor[api.AgentList](),
+		"AgentView":      reflect.TypeFor[api.AgentView](),
+		"Ref":            reflect.TypeFor[ticket.Ref](),
+		"NewMessage":     reflect.TypeFor[api.NewMessage](),
+		"Error":          reflect.TypeFor[httpjson.Error](),
 	}
 	schemas := doc.Components.Schemas
 	for _, name := range slices.Sorted(maps.Keys(schemas)) {
@@ -354,6 +359,9 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 //	tk_004 demo: a customer's message, no order
 //	tk_005 acme: payment failed for order 9
 //	tk_006 demo: a message from tk_001's customer that names no order (search finds both)
+//	tk_008 demo: two emails from lena with attachments (mailAttachments), and a reply in
+//	             each delivery state (replyStates)
+//	tk_009 acme: an email with an attachment of its own
 func seed(t *testing.T, store *dynamo.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -374,6 +382,7 @@ func seed(t *testing.T, store *dynamo.Store) {
 		}
 	}
 	anna := events.Customer{Email: "anna@example.de", Name: "Anna Schmidt", Country: "DE"}
+	lena := events.Customer{Email: "lena@example.de", Name: "Lena Fischer", Country: "DE"}
 	eur := func(n int64) events.Money { return events.Money{Amount: n, Currency: "eur"} }
 	facts := []struct {
 		merchant, id, provider string
@@ -424,6 +433,31 @@ func seed(t *testing.T, store *dynamo.Store) {
 		{"demo", "ev_10", "stripe", events.PaymentSucceeded, t0.Add(30 * time.Minute), events.Payment{
 			PaymentID: "pi_2", ChargeID: "ch_2", OrderID: "1002", Amount: eur(12000), Status: "succeeded",
 		}},
+		// Customers' emails: lena's first mail (its subject is the ticket's topic), her
+		// answer on the same ticket, and an acme customer's mail.
+		{"demo", "ev_11", "email", events.MessageReceived, t0.Add(6 * time.Hour), events.Message{
+			MessageID: "<m1@mail.example.de>", Channel: events.ChannelEmail, Customer: lena, Subject: "Wo ist mein Paket?",
+			Text: "Hallo, mein Paket ist noch nicht da. Foto anbei.", Language: "de",
+			Email: &events.EmailMeta{
+				MessageID: "<m1@mail.example.de>", Quoted: "-- \nLena Fischer", HTML: "<p>Hallo, mein Paket ist noch nicht da. Foto anbei.</p>",
+				Attachments: mailAttachments["ev_11"],
+				Trust:       events.Trust{Spam: "PASS", Virus: "PASS", SPF: "FAIL", DKIM: "PASS", DMARC: "FAIL", Suspicious: true},
+			},
+		}},
+		{"demo", "ev_12", "email", events.MessageReceived, t0.Add(7 * time.Hour), events.Message{
+			MessageID: "<m2@mail.example.de>", Channel: events.ChannelEmail, Customer: lena, Subject: "Re: Wo ist mein Paket?",
+			Text: "Hier noch die Rechnung.",
+			Email: &events.EmailMeta{
+				MessageID: "<m2@mail.example.de>", InReplyTo: "<reply-1@demo.test>", References: []string{"<m1@mail.example.de>", "<reply-1@demo.test>"},
+				ThreadTicket: "tk_008", Quoted: "On Mon, 2 Nov 2026 Demo Shop wrote:\n> Wir kümmern uns darum.",
+				Attachments: mailAttachments["ev_12"],
+			},
+		}},
+		{"acme", "ev_13", "email", events.MessageReceived, t0.Add(6 * time.Hour), events.Message{
+			MessageID: "<m3@mail.example.com>", Channel: events.ChannelEmail, Customer: events.Customer{Email: "max@example.com"},
+			Subject: "Broken mug", Text: "See the photo.",
+			Email: &events.EmailMeta{MessageID: "<m3@mail.example.com>", Attachments: mailAttachments["ev_13"]},
+		}},
 	}
 	n := 0
 	newID := func() string { n++; return fmt.Sprintf("tk_%03d", n) }
@@ -438,6 +472,75 @@ func seed(t *testing.T, store *dynamo.Store) {
 		}
 		if _, err := store.ApplyFact(ctx, fact, newID); err != nil {
 			t.Fatalf("ApplyFact(%s): %v", f.id, err)
+		}
+	}
+	seedReplies(t, store)
+}
+
+// mailAttachments are the attachments of the seeded emails, by event id. Keys name objects
+// in the mail bucket (putAttachments stores them); big.mov was refused and has none.
+var mailAttachments = map[string][]events.Attachment{
+	"ev_11": {
+		{ID: "at_1", Filename: "foto.jpg", ContentType: "image/jpeg", Size: 12, Key: "attachments/demo/ev_11/at_1"},
+		{ID: "at_2", Filename: "big.mov", ContentType: "video/quicktime", Size: 31457280, Refused: "over the 10 MiB limit"},
+	},
+	"ev_12": {
+		{ID: "at_3", Filename: "Rechnung \"März\";\r\n.html", ContentType: "text/html", Size: 25, Key: "attachments/demo/ev_12/at_3"},
+	},
+	"ev_13": {
+		{ID: "at_9", Filename: "mug.png", ContentType: "image/png", Size: 9, Key: "attachments/acme/ev_13/at_9"},
+	},
+}
+
+// attachmentBytes are the stored bytes of each kept attachment, by key.
+var attachmentBytes = map[string][]byte{
+	"attachments/demo/ev_11/at_1": []byte("\xff\xd8\xff\xe0 a photo"),
+	"attachments/demo/ev_12/at_3": []byte("<script>alert(1)</script>"),
+	"attachments/acme/ev_13/at_9": []byte("\x89PNG mug!"),
+}
+
+// replyStates are the delivery states of the replies seedReplies writes on tk_008, by entry
+// id, as the API must show them.
+var replyStates = map[string]api.DeliveryView{
+	"rp_queued":     {State: "queued"},
+	"rp_sending":    {State: "sending"},
+	"rp_sent":       {State: "sent"},
+	"rp_delivered":  {State: "delivered"},
+	"rp_delayed":    {State: "delayed", Reason: "delayed: the mailbox is full; retrying"},
+	"rp_bounced":    {State: "bounced", Reason: "not delivered: mailbox does not exist (550 5.1.1)"},
+	"rp_complained": {State: "complained", Reason: "the customer marked it as spam"},
+	"rp_failed":     {State: "failed", Reason: "no sender address is set for this merchant"},
+}
+
+// seedReplies writes a reply on tk_008 for each of replyStates and moves its send marker
+// there the way notify and SES's delivery events do, through the store's own calls.
+func seedReplies(t *testing.T, store *dynamo.Store) {
+	t.Helper()
+	ctx := context.Background()
+	at := t0.Add(8 * time.Hour)
+	for i, id := range slices.Sorted(maps.Keys(replyStates)) {
+		entry := ticket.Entry{ID: id, Kind: ticket.EntryReply, At: at.Add(time.Duration(i) * time.Minute), Author: "sub-li", Body: "Reply " + id}
+		if _, _, err := store.ChangeTicket(ctx, "demo", "tk_008", dynamo.Change{Entry: entry}); err != nil {
+			t.Fatalf("ChangeTicket(tk_008, %s): %v", id, err)
+		}
+		want := replyStates[id]
+		stateAt := entry.At.Add(time.Minute)
+		var err error
+		switch want.State {
+		case "queued":
+		case "failed":
+			err = store.FailSend(ctx, "demo", id, want.Reason, stateAt)
+		default:
+			err = store.ClaimSend(ctx, "demo", id, stateAt)
+			if err == nil && want.State != "sending" {
+				err = store.MarkSent(ctx, "demo", id, "ses-"+id, stateAt)
+			}
+			if err == nil && want.State != "sending" && want.State != "sent" {
+				err = store.SetDelivery(ctx, "demo", id, dynamo.SendDone, dynamo.Delivery{State: want.State, Reason: want.Reason, At: stateAt})
+			}
+		}
+		if err != nil {
+			t.Fatalf("move %s's send marker to %s: %v", id, want.State, err)
 		}
 	}
 }
@@ -495,7 +598,9 @@ func TestContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := t0.Add(4 * time.Hour)
-	srv, callers := contractServer(t, func() time.Time { return now })
+	clock := func() time.Time { return now }
+	_, links := mailBucket(t, clock)
+	srv, callers := contractServer(t, clock, api.Attachments(links))
 	// A made-up position in the store's own form, as a client could have built one from the
 	// cursors of before: a cursor must be signed, not just well formed.
 	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"gsi1pk":"M#demo#TICKETS","gsi1sk":"9999","ix":"inbox","pk":"M#demo#T#tk_001","sk":"TICKET"}`))
@@ -507,6 +612,7 @@ func TestContract(t *testing.T) {
 		get      = "GET /api/v1/tickets/{ticketId}"
 		patch    = "PATCH /api/v1/tickets/{ticketId}"
 		messages = "POST /api/v1/tickets/{ticketId}/messages"
+		download = "GET /api/v1/tickets/{ticketId}/attachments/{attachmentId}"
 	)
 	huge := strings.Repeat("x", 70_000) // over the 64 KiB body limit
 	tests := []struct {
@@ -579,6 +685,23 @@ func TestContract(t *testing.T) {
 		{get, "/api/v1/tickets/tk_999", "li", "", 404, ""},
 		{get, "/api/v1/tickets/tk_001", "nobody", "", 401, ""},
 		{get, "/api/v1/tickets/tk_001", "norole", "", 403, ""},
+		// Emails with their attachments and trust verdicts, and replies in every delivery state.
+		{get, "/api/v1/tickets/tk_008", "li", "", 200, ""},
+		{get, "/api/v1/tickets/tk_009", "sam", "", 200, ""},
+		{get, "/api/v1/tickets/tk_009", "li", "", 404, ""},
+
+		{download, "/api/v1/tickets/tk_008/attachments/at_1", "li", "", 200, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/at_3", "kim", "", 200, ""},
+		{download, "/api/v1/tickets/tk_009/attachments/at_9", "sam", "", 200, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/at_2", "li", "", 404, ""}, // refused: not kept
+		{download, "/api/v1/tickets/tk_008/attachments/at_9", "li", "", 404, ""}, // acme's attachment, on a demo ticket
+		{download, "/api/v1/tickets/tk_009/attachments/at_9", "li", "", 404, ""}, // acme's ticket
+		{download, "/api/v1/tickets/tk_008/attachments/at_1", "sam", "", 404, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/at_404", "li", "", 404, ""},
+		{download, "/api/v1/tickets/tk_999/attachments/at_1", "li", "", 404, ""},
+		{download, "/api/v1/tickets/tk_001/attachments/at_1", "li", "", 404, ""}, // a ticket without mail
+		{download, "/api/v1/tickets/tk_008/attachments/at_1", "nobody", "", 401, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/at_1", "norole", "", 403, ""},
 
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"pending"}`, 200, ""},
 		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"closed"}`, 200, ""},

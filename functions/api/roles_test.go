@@ -24,12 +24,13 @@ import (
 // caller the route admits, on the tickets seed writes. A route added to the table without
 // one here fails TestEveryRouteChecksRole.
 var sampleRequests = map[string]struct{ path, body string }{
-	"GET /api/v1/me":                           {"/api/v1/me", ""},
-	"GET /api/v1/agents":                       {"/api/v1/agents", ""},
-	"GET /api/v1/tickets":                      {"/api/v1/tickets", ""},
-	"GET /api/v1/tickets/{ticketId}":           {"/api/v1/tickets/tk_001", ""},
-	"PATCH /api/v1/tickets/{ticketId}":         {"/api/v1/tickets/tk_001", `{"tags":["vip"]}`},
-	"POST /api/v1/tickets/{ticketId}/messages": {"/api/v1/tickets/tk_001/messages", `{"kind":"note","body":"Checked the order."}`},
+	"GET /api/v1/me":                                            {"/api/v1/me", ""},
+	"GET /api/v1/agents":                                        {"/api/v1/agents", ""},
+	"GET /api/v1/tickets":                                       {"/api/v1/tickets", ""},
+	"GET /api/v1/tickets/{ticketId}":                            {"/api/v1/tickets/tk_001", ""},
+	"PATCH /api/v1/tickets/{ticketId}":                          {"/api/v1/tickets/tk_001", `{"tags":["vip"]}`},
+	"POST /api/v1/tickets/{ticketId}/messages":                  {"/api/v1/tickets/tk_001/messages", `{"kind":"note","body":"Checked the order."}`},
+	"GET /api/v1/tickets/{ticketId}/attachments/{attachmentId}": {"/api/v1/tickets/tk_008/attachments/at_1", ""},
 }
 
 // TestEveryRouteChecksRole walks every route of the API's route table with a token of every
@@ -48,7 +49,9 @@ func TestEveryRouteChecksRole(t *testing.T) {
 	clock := func() time.Time { return t0.Add(4 * time.Hour) }
 	hmac := auth.NewHMAC([]byte("roles test secret"), time.Hour, clock)
 	n := 0
-	srv := api.New(store, hmac, clock, func() string { n++; return fmt.Sprintf("en_%03d", n) }, slog.New(slog.DiscardHandler))
+	_, links := mailBucket(t, clock)
+	srv := api.New(store, hmac, clock, func() string { n++; return fmt.Sprintf("en_%03d", n) }, slog.New(slog.DiscardHandler),
+		api.Attachments(links))
 
 	// The seeded supervisor li, signed in with each role her token could carry.
 	li := merchant.Agent{ID: "sub-li", Email: "li@demo.test", MerchantID: "demo"}

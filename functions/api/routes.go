@@ -33,6 +33,7 @@ var routeTable = []route{
 	{"GET /api/v1/tickets/{ticketId}", merchant.RoleAgent, (*Server).getTicket},
 	{"PATCH /api/v1/tickets/{ticketId}", merchant.RoleAgent, (*Server).patchTicket},
 	{"POST /api/v1/tickets/{ticketId}/messages", merchant.RoleAgent, (*Server).addMessage},
+	{"GET /api/v1/tickets/{ticketId}/attachments/{attachmentId}", merchant.RoleAgent, (*Server).getAttachment},
 }
 
 // Route is a route of the API as its route table declares it.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/borderdesk/borderdesk/events"
+	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
@@ -141,6 +142,61 @@ type EntryView struct {
 	// Params are the facts behind a system or status line (amount in minor units, currency,
 	// decline_code, carrier, status, assignee, tags, …), for wording it in the agent's language.
 	Params map[string]string `json:"params,omitempty"`
+	// Channel is how a customer entry came in: "email" or "web".
+	Channel string `json:"channel,omitempty"`
+	// Email is what a customer entry that came by email carries beside its text.
+	Email *EmailView `json:"email,omitempty"`
+	// Delivery is where a reply's email stands (reply entries only).
+	Delivery *DeliveryView `json:"delivery,omitempty"`
+}
+
+// EmailView is a customer's email beside its new text (Body): what was folded away, its
+// sanitised HTML, what it brought and what the receiving side thought of it. Threading
+// headers and where attachments are stored stay inside.
+type EmailView struct {
+	// Subject is the mail's subject line. Entries do not keep one of their own: it is set on
+	// the entry whose subject became the ticket's topic, and absent on the others.
+	Subject string `json:"subject,omitempty"`
+	// Quoted is the earlier text the customer's client quoted and their signature, as plain
+	// text.
+	Quoted string `json:"quoted,omitempty"`
+	// HTML is the new text's HTML part as intake sanitised it (bluemonday).
+	HTML        string           `json:"html,omitempty"`
+	Attachments []AttachmentView `json:"attachments,omitempty"`
+	// Trust is the receiving side's verdicts: {} when nobody checked (the local listener).
+	Trust events.Trust `json:"trust"`
+}
+
+// AttachmentView is a file a mail brought. One with Refused was not kept and cannot be
+// downloaded; the others can, through GET /tickets/{id}/attachments/{attachmentId}.
+type AttachmentView struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Refused     string `json:"refused,omitempty"`
+}
+
+// DeliveryView is where a reply's email stands: queued (not tried yet), sending, sent,
+// delivered, delayed, bounced, complained or failed; Reason says why in plain words when it
+// did not (or not yet) arrive, At since when it is in State.
+type DeliveryView struct {
+	State  string     `json:"state"`
+	Reason string     `json:"reason,omitempty"`
+	At     *time.Time `json:"at,omitempty"`
+}
+
+// DeliveryQueued is the state of a reply whose send has not been tried: it has no send
+// marker yet.
+const DeliveryQueued = "queued"
+
+// AttachmentLink is a short-lived link that downloads one attachment.
+type AttachmentLink struct {
+	URL         string    `json:"url"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
 }
 
 // agentDirectory is a merchant's agents by id.
@@ -161,7 +217,9 @@ func summary(t ticket.Ticket, dir agentDirectory) TicketSummary {
 	return s
 }
 
-func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory) TicketDetail {
+// detail is t with its timeline; deliveries are its replies' send markers by entry id (nil
+// when they could not be read: replies then show no delivery at all rather than a wrong one).
+func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory, deliveries map[string]dynamo.Delivery) TicketDetail {
 	d := TicketDetail{
 		TicketSummary: summary(t, dir), MergedFrom: slices.Clone(t.Absorbed), Contacts: slices.Clone(t.Contacts),
 		Timeline: []EntryView{}, Messages: []EntryView{},
@@ -196,6 +254,12 @@ func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory) TicketD
 	}
 	for _, e := range entries {
 		v := entryView(e, dir)
+		if e.Email != nil && e.ID == t.TopicAt.ID {
+			v.Email.Subject = t.Topic
+		}
+		if e.Kind == ticket.EntryReply && deliveries != nil {
+			v.Delivery = deliveryView(deliveries[e.ID])
+		}
 		d.Timeline = append(d.Timeline, v)
 		if e.IsMessage() {
 			d.Messages = append(d.Messages, v)
@@ -206,10 +270,39 @@ func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory) TicketD
 
 func entryView(e ticket.Entry, dir agentDirectory) EntryView {
 	v := EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body, Params: e.Params}
+	if e.Kind == ticket.EntryCustomer {
+		v.Channel, v.Email = e.Channel, emailView(e.Email)
+	}
 	if e.Kind != ticket.EntryCustomer && e.Author != "" {
 		if a, ok := dir[e.Author]; ok {
 			v.AuthorName, v.AuthorEmail = a.Name, a.Email
 		}
+	}
+	return v
+}
+
+// emailView is m as the console shows it; nil for an entry that did not come by email.
+func emailView(m *events.EmailMeta) *EmailView {
+	if m == nil {
+		return nil
+	}
+	v := &EmailView{Quoted: m.Quoted, HTML: m.HTML, Trust: m.Trust}
+	for _, a := range m.Attachments {
+		v.Attachments = append(v.Attachments, AttachmentView{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, Refused: a.Refused})
+	}
+	return v
+}
+
+// deliveryView is a reply's delivery from its send marker; the zero Delivery (no marker) is
+// a reply not tried yet.
+func deliveryView(d dynamo.Delivery) *DeliveryView {
+	if d.State == "" {
+		return &DeliveryView{State: DeliveryQueued}
+	}
+	v := &DeliveryView{State: d.State, Reason: d.Reason}
+	if !d.At.IsZero() {
+		at := d.At.UTC()
+		v.At = &at
 	}
 	return v
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
@@ -19,12 +20,17 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/lambdaenv"
 	"github.com/borderdesk/borderdesk/shared/metrics"
+	"github.com/borderdesk/borderdesk/shared/s3"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
 
 // cursorKeyEnv names the Secrets Manager secret that signs the inbox's cursors (the CDK
 // stack's cursorKeyEnv).
 const cursorKeyEnv = "CURSOR_KEY_ARN"
+
+// mailBucketEnv names the bucket that keeps inbound mail and its attachments, which the API
+// signs download links into (the CDK stack's environment for functions with Mail access).
+const mailBucketEnv = "MAIL_BUCKET"
 
 func main() {
 	ctx := context.Background()
@@ -34,12 +40,25 @@ func main() {
 	// from one is good on any other, and a request never waits on Secrets Manager.
 	cursors, err := cursorKey(ctx, secretsmanager.NewFromConfig(env.AWS), os.Getenv(cursorKeyEnv))
 	lambdaenv.Must(env.Log, err)
+	bucket, err := mailBucket(os.Getenv)
+	lambdaenv.Must(env.Log, err)
 	store := dynamo.New(dynamodb.NewFromConfig(env.AWS), env.Table)
 	srv := api.New(store, auth.Authorizer{}, time.Now, rand.Text, env.Log,
 		api.ConsoleOrigin(os.Getenv("CONSOLE_ORIGIN")), api.Cursors(cursors),
+		api.Attachments(s3.NewLinks(awss3.NewFromConfig(env.AWS), bucket, time.Now)),
 		// EMF on stdout: Lambda ships it to CloudWatch Logs, which makes it metrics.
 		api.Metrics(metrics.NewEMF(os.Stdout, time.Now)))
 	lambda.Start(httpadapter.NewV2(srv).ProxyWithContext)
+}
+
+// mailBucket is the mail bucket's name: required, like TABLE_NAME, so a deployment without
+// it fails at init rather than on an agent's first download.
+func mailBucket(getenv func(string) string) (string, error) {
+	b := getenv(mailBucketEnv)
+	if b == "" {
+		return "", fmt.Errorf("%s is not set", mailBucketEnv)
+	}
+	return b, nil
 }
 
 // cursorKey reads the cursor key from the secret arn names.
