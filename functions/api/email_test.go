@@ -144,8 +144,8 @@ func TestEmailEntries(t *testing.T) {
 		t.Errorf("trust = %+v, %+v; want %+v and {}", first.Email.Trust, second.Email.Trust, wantTrust)
 	}
 	wantAtt := []api.AttachmentView{
-		{ID: "at_1", Filename: "foto.jpg", ContentType: "image/jpeg", Size: 12},
-		{ID: "at_2", Filename: "big.mov", ContentType: "video/quicktime", Size: 31457280, Refused: "over the 10 MiB limit"},
+		{ID: "ev_11.1", Filename: "foto.jpg", ContentType: "image/jpeg", Size: 12},
+		{ID: "ev_11.2", Filename: "big.mov", ContentType: "video/quicktime", Size: 31457280, Refused: "over the 10 MiB limit"},
 	}
 	if fmt.Sprint(first.Email.Attachments) != fmt.Sprint(wantAtt) {
 		t.Errorf("ev_11 attachments = %+v; want %+v", first.Email.Attachments, wantAtt)
@@ -207,16 +207,16 @@ func TestAttachmentDownload(t *testing.T) {
 		wantType, wantSaveAs string
 		wantMessage          string // of a 404: another merchant's ticket reads as a missing one
 	}{
-		{"photo", "li", "/api/v1/tickets/tk_008/attachments/at_1", 200, attachmentBytes["attachments/demo/ev_11/at_1"], "image/jpeg", "foto.jpg", ""},
-		{"html saved, not shown", "li", "/api/v1/tickets/tk_008/attachments/at_3", 200, attachmentBytes["attachments/demo/ev_12/at_3"], "application/octet-stream", "Rechnung \"März\";.html", ""},
-		{"acme's own", "sam", "/api/v1/tickets/tk_009/attachments/at_9", 200, attachmentBytes["attachments/acme/ev_13/at_9"], "image/png", "mug.png", ""},
-		{"refused", "li", "/api/v1/tickets/tk_008/attachments/at_2", 404, nil, "", "", "ticket tk_008 has no attachment at_2"},
-		{"another merchant's ticket", "li", "/api/v1/tickets/tk_009/attachments/at_9", 404, nil, "", "", "ticket tk_009 not found"},
-		{"another merchant's attachment on my ticket", "li", "/api/v1/tickets/tk_008/attachments/at_9", 404, nil, "", "", "ticket tk_008 has no attachment at_9"},
-		{"my attachment, asked by another merchant", "sam", "/api/v1/tickets/tk_008/attachments/at_1", 404, nil, "", "", "ticket tk_008 not found"},
-		{"acme's ticket with demo's attachment id", "sam", "/api/v1/tickets/tk_009/attachments/at_1", 404, nil, "", "", "ticket tk_009 has no attachment at_1"},
-		{"unknown", "li", "/api/v1/tickets/tk_008/attachments/at_x", 404, nil, "", "", "ticket tk_008 has no attachment at_x"},
-		{"unknown ticket", "li", "/api/v1/tickets/tk_999/attachments/at_1", 404, nil, "", "", "ticket tk_999 not found"},
+		{"photo", "li", "/api/v1/tickets/tk_008/attachments/ev_11.1", 200, attachmentBytes["attachments/demo/ev_11/1"], "image/jpeg", "foto.jpg", ""},
+		{"html saved, not shown", "li", "/api/v1/tickets/tk_008/attachments/ev_12.1", 200, attachmentBytes["attachments/demo/ev_12/1"], "application/octet-stream", "Rechnung \"März\";.html", ""},
+		{"acme's own", "sam", "/api/v1/tickets/tk_009/attachments/ev_13.1", 200, attachmentBytes["attachments/acme/ev_13/1"], "image/png", "mug.png", ""},
+		{"refused", "li", "/api/v1/tickets/tk_008/attachments/ev_11.2", 404, nil, "", "", "ticket tk_008 has no attachment ev_11.2"},
+		{"another merchant's ticket", "li", "/api/v1/tickets/tk_009/attachments/ev_13.1", 404, nil, "", "", "ticket tk_009 not found"},
+		{"another merchant's attachment on my ticket", "li", "/api/v1/tickets/tk_008/attachments/ev_13.1", 404, nil, "", "", "ticket tk_008 has no attachment ev_13.1"},
+		{"my attachment, asked by another merchant", "sam", "/api/v1/tickets/tk_008/attachments/ev_11.1", 404, nil, "", "", "ticket tk_008 not found"},
+		{"acme's ticket with demo's attachment id", "sam", "/api/v1/tickets/tk_009/attachments/ev_11.1", 404, nil, "", "", "ticket tk_009 has no attachment ev_11.1"},
+		{"unknown", "li", "/api/v1/tickets/tk_008/attachments/ev_11.7", 404, nil, "", "", "ticket tk_008 has no attachment ev_11.7"},
+		{"unknown ticket", "li", "/api/v1/tickets/tk_999/attachments/ev_11.1", 404, nil, "", "", "ticket tk_999 not found"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -260,10 +260,10 @@ func TestAttachmentDownload(t *testing.T) {
 // attachment with a 500, not a 404 that would blame the attachment.
 func TestAttachmentWithoutBucket(t *testing.T) {
 	srv, _, tokens := emailServer(t, func() time.Time { return t0.Add(9 * time.Hour) })
-	if code, raw := getJSON(t, srv, tokens["li"], "/api/v1/tickets/tk_008/attachments/at_1", nil); code != 500 {
+	if code, raw := getJSON(t, srv, tokens["li"], "/api/v1/tickets/tk_008/attachments/ev_11.1", nil); code != 500 {
 		t.Errorf("GET attachment without api.Attachments = %d %s; want 500", code, raw)
 	}
-	if code, _ := getJSON(t, srv, tokens["li"], "/api/v1/tickets/tk_008/attachments/at_2", nil); code != 404 {
+	if code, _ := getJSON(t, srv, tokens["li"], "/api/v1/tickets/tk_008/attachments/ev_11.2", nil); code != 404 {
 		t.Errorf("GET refused attachment without api.Attachments = %d; want 404", code)
 	}
 }

@@ -216,15 +216,15 @@ func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request, c auth.Cl
 	return nil
 }
 
-// findAttachment is the kept attachment id among the customer's emails in entries: the
-// first, in timeline order, should two mails have used one id.
+// findAttachment is the kept attachment that AttachmentView id (attachmentID) names among
+// the customer's emails in entries.
 func findAttachment(entries []ticket.Entry, id string) (events.Attachment, bool) {
 	for _, e := range entries {
 		if e.Kind != ticket.EntryCustomer || e.Email == nil {
 			continue
 		}
 		for _, a := range e.Email.Attachments {
-			if a.ID == id {
+			if attachmentID(e.ID, a.ID) == id {
 				return a, a.Key != "" && a.Refused == ""
 			}
 		}

@@ -477,26 +477,27 @@ func seed(t *testing.T, store *dynamo.Store) {
 	seedReplies(t, store)
 }
 
-// mailAttachments are the attachments of the seeded emails, by event id. Keys name objects
-// in the mail bucket (putAttachments stores them); big.mov was refused and has none.
+// mailAttachments are the attachments of the seeded emails, by event id, numbered per mail
+// as intake does (both of lena's mails have a "1"). Keys name objects in the mail bucket
+// (mailBucket stores them); big.mov was refused and has none.
 var mailAttachments = map[string][]events.Attachment{
 	"ev_11": {
-		{ID: "at_1", Filename: "foto.jpg", ContentType: "image/jpeg", Size: 12, Key: "attachments/demo/ev_11/at_1"},
-		{ID: "at_2", Filename: "big.mov", ContentType: "video/quicktime", Size: 31457280, Refused: "over the 10 MiB limit"},
+		{ID: "1", Filename: "foto.jpg", ContentType: "image/jpeg", Size: 12, Key: "attachments/demo/ev_11/1"},
+		{ID: "2", Filename: "big.mov", ContentType: "video/quicktime", Size: 31457280, Refused: "over the 10 MiB limit"},
 	},
 	"ev_12": {
-		{ID: "at_3", Filename: "Rechnung \"März\";\r\n.html", ContentType: "text/html", Size: 25, Key: "attachments/demo/ev_12/at_3"},
+		{ID: "1", Filename: "Rechnung \"März\";\r\n.html", ContentType: "text/html", Size: 25, Key: "attachments/demo/ev_12/1"},
 	},
 	"ev_13": {
-		{ID: "at_9", Filename: "mug.png", ContentType: "image/png", Size: 9, Key: "attachments/acme/ev_13/at_9"},
+		{ID: "1", Filename: "mug.png", ContentType: "image/png", Size: 9, Key: "attachments/acme/ev_13/1"},
 	},
 }
 
 // attachmentBytes are the stored bytes of each kept attachment, by key.
 var attachmentBytes = map[string][]byte{
-	"attachments/demo/ev_11/at_1": []byte("\xff\xd8\xff\xe0 a photo"),
-	"attachments/demo/ev_12/at_3": []byte("<script>alert(1)</script>"),
-	"attachments/acme/ev_13/at_9": []byte("\x89PNG mug!"),
+	"attachments/demo/ev_11/1": []byte("\xff\xd8\xff\xe0 a photo"),
+	"attachments/demo/ev_12/1": []byte("<script>alert(1)</script>"),
+	"attachments/acme/ev_13/1": []byte("\x89PNG mug!"),
 }
 
 // replyStates are the delivery states of the replies seedReplies writes on tk_008, by entry
@@ -690,18 +691,18 @@ func TestContract(t *testing.T) {
 		{get, "/api/v1/tickets/tk_009", "sam", "", 200, ""},
 		{get, "/api/v1/tickets/tk_009", "li", "", 404, ""},
 
-		{download, "/api/v1/tickets/tk_008/attachments/at_1", "li", "", 200, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/at_3", "kim", "", 200, ""},
-		{download, "/api/v1/tickets/tk_009/attachments/at_9", "sam", "", 200, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/at_2", "li", "", 404, ""}, // refused: not kept
-		{download, "/api/v1/tickets/tk_008/attachments/at_9", "li", "", 404, ""}, // acme's attachment, on a demo ticket
-		{download, "/api/v1/tickets/tk_009/attachments/at_9", "li", "", 404, ""}, // acme's ticket
-		{download, "/api/v1/tickets/tk_008/attachments/at_1", "sam", "", 404, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/at_404", "li", "", 404, ""},
-		{download, "/api/v1/tickets/tk_999/attachments/at_1", "li", "", 404, ""},
-		{download, "/api/v1/tickets/tk_001/attachments/at_1", "li", "", 404, ""}, // a ticket without mail
-		{download, "/api/v1/tickets/tk_008/attachments/at_1", "nobody", "", 401, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/at_1", "norole", "", 403, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "li", "", 200, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_12.1", "kim", "", 200, ""},
+		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "sam", "", 200, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.2", "li", "", 404, ""}, // refused: not kept
+		{download, "/api/v1/tickets/tk_008/attachments/ev_13.1", "li", "", 404, ""}, // acme's attachment, on a demo ticket
+		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "li", "", 404, ""}, // acme's ticket
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "sam", "", 404, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.9", "li", "", 404, ""},
+		{download, "/api/v1/tickets/tk_999/attachments/ev_11.1", "li", "", 404, ""},
+		{download, "/api/v1/tickets/tk_001/attachments/ev_11.1", "li", "", 404, ""}, // a ticket without mail
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "nobody", "", 401, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "norole", "", 403, ""},
 
 		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"pending"}`, 200, ""},
 		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"closed"}`, 200, ""},

@@ -30,7 +30,7 @@ var sampleRequests = map[string]struct{ path, body string }{
 	"GET /api/v1/tickets/{ticketId}":                            {"/api/v1/tickets/tk_001", ""},
 	"PATCH /api/v1/tickets/{ticketId}":                          {"/api/v1/tickets/tk_001", `{"tags":["vip"]}`},
 	"POST /api/v1/tickets/{ticketId}/messages":                  {"/api/v1/tickets/tk_001/messages", `{"kind":"note","body":"Checked the order."}`},
-	"GET /api/v1/tickets/{ticketId}/attachments/{attachmentId}": {"/api/v1/tickets/tk_008/attachments/at_1", ""},
+	"GET /api/v1/tickets/{ticketId}/attachments/{attachmentId}": {"/api/v1/tickets/tk_008/attachments/ev_11.1", ""},
 }
 
 // TestEveryRouteChecksRole walks every route of the API's route table with a token of every

@@ -170,6 +170,8 @@ type EmailView struct {
 // AttachmentView is a file a mail brought. One with Refused was not kept and cannot be
 // downloaded; the others can, through GET /tickets/{id}/attachments/{attachmentId}.
 type AttachmentView struct {
+	// ID names the attachment within its ticket: the entry's id and the mail's own
+	// attachment id ("1", "2", … per mail, so two mails on one ticket both have a "1").
 	ID          string `json:"id"`
 	Filename    string `json:"filename"`
 	ContentType string `json:"content_type"`
@@ -271,7 +273,7 @@ func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory, deliver
 func entryView(e ticket.Entry, dir agentDirectory) EntryView {
 	v := EntryView{ID: e.ID, Kind: string(e.Kind), At: e.At, EventType: string(e.EventType), Author: e.Author, Body: e.Body, Params: e.Params}
 	if e.Kind == ticket.EntryCustomer {
-		v.Channel, v.Email = e.Channel, emailView(e.Email)
+		v.Channel, v.Email = e.Channel, emailView(e.ID, e.Email)
 	}
 	if e.Kind != ticket.EntryCustomer && e.Author != "" {
 		if a, ok := dir[e.Author]; ok {
@@ -281,14 +283,15 @@ func entryView(e ticket.Entry, dir agentDirectory) EntryView {
 	return v
 }
 
-// emailView is m as the console shows it; nil for an entry that did not come by email.
-func emailView(m *events.EmailMeta) *EmailView {
+// emailView is m, the mail of entry entryID, as the console shows it; nil for an entry that
+// did not come by email.
+func emailView(entryID string, m *events.EmailMeta) *EmailView {
 	if m == nil {
 		return nil
 	}
 	v := &EmailView{Quoted: m.Quoted, HTML: m.HTML, Trust: m.Trust}
 	for _, a := range m.Attachments {
-		v.Attachments = append(v.Attachments, AttachmentView{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, Refused: a.Refused})
+		v.Attachments = append(v.Attachments, AttachmentView{ID: attachmentID(entryID, a.ID), Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, Refused: a.Refused})
 	}
 	return v
 }
@@ -306,3 +309,6 @@ func deliveryView(d dynamo.Delivery) *DeliveryView {
 	}
 	return v
 }
+
+// attachmentID is the ticket-wide id of attachment id of entry entryID's mail.
+func attachmentID(entryID, id string) string { return entryID + "." + id }
