@@ -256,7 +256,7 @@ func detail(t ticket.Ticket, entries []ticket.Entry, dir agentDirectory, deliver
 	}
 	for _, e := range entries {
 		v := entryView(e, dir)
-		if e.Email != nil && e.ID == t.TopicAt.ID {
+		if v.Email != nil && e.ID == t.TopicAt.ID {
 			v.Email.Subject = t.Topic
 		}
 		if e.Kind == ticket.EntryReply && deliveries != nil {
