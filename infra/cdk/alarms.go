@@ -60,6 +60,17 @@ func (a alarms) function(scope constructs.Construct, fn awslambda.IFunction, nam
 		atLeastOnce("The "+name+" function was throttled.")))
 }
 
+// deadLetterErrors alarms when Lambda could not move a failed asynchronous invocation of fn
+// to its dead-letter queue: that event (for a mail receiver, a customer's mail) is lost,
+// where one in the DLQ is only waiting (the DLQ's own alarm).
+func (a alarms) deadLetterErrors(scope constructs.Construct, fn awslambda.IFunction, name string) {
+	metric := fn.Metric(jsii.String("DeadLetterErrors"), &awscloudwatch.MetricOptions{
+		Period: duration(time.Minute), Statistic: awscloudwatch.Stats_SUM(),
+	})
+	a.add(metric.CreateAlarm(scope, jsii.String("DeadLetterErrors"),
+		atLeastOnce("A failed asynchronous invocation of the "+name+" function could not reach its DLQ and is lost: its logs have the request id (for mail, SES's message id; the raw mail is still in the mail bucket).")))
+}
+
 func (a alarms) add(alarm awscloudwatch.Alarm) {
 	alarm.AddAlarmAction(a.action)
 	alarm.AddOkAction(a.action)

@@ -80,6 +80,41 @@ func (b bus) subscribe(scope constructs.Construct, consumer string, subs []event
 	return rules
 }
 
+// mailTagPattern keeps, of an SES event, only mail our sender tagged with its merchant
+// (detail.mail.tags.merchant exists), so mail other applications of the account send
+// through SES never reaches our queues.
+func mailTagPattern() *map[string]any {
+	return &map[string]any{"mail": map[string]any{"tags": map[string]any{
+		"merchant": []any{map[string]any{"exists": true}},
+	}}}
+}
+
+// followAWS routes the AWS events f follows (f.AWSEvents), which AWS services put on the
+// account's default bus, to target, one rule per source: the same queue f's rules on our
+// bus feed, so f takes them through the one batch loop and DLQ. A rule on SES keeps only
+// our mail's events (mailTagPattern).
+func (b bus) followAWS(scope constructs.Construct, f events.Function, target awssqs.IQueue) []awsevents.Rule {
+	var rules []awsevents.Rule
+	for _, e := range f.AWSEvents {
+		var detail *map[string]any
+		if e.Source == sesSource {
+			detail = mailTagPattern()
+		}
+		rules = append(rules, awsevents.NewRule(scope, jsii.String("AWSRule-"+e.Source), &awsevents.RuleProps{
+			Description: jsii.String("Events " + f.Name + " follows from " + e.Source + " on the default bus, to its queue"),
+			EventPattern: &awsevents.EventPattern{
+				Source:     jsii.Strings(e.Source),
+				DetailType: jsii.Strings(e.DetailTypes...),
+				Detail:     detail,
+			},
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSqsQueue(target, &awseventstargets.SqsQueueProps{
+				DeadLetterQueue: b.deliveryDLQ,
+			})},
+		}))
+	}
+	return rules
+}
+
 // schedule invokes fn every f.Schedule. Scheduled rules only run on the default bus.
 func schedule(scope constructs.Construct, f events.Function, fn awslambda.IFunction) awsevents.Rule {
 	// A run that could not start within one period is superseded by the next one.

@@ -56,6 +56,9 @@ func TestDeployPath(t *testing.T) {
 	cmd.Env = append(offline(os.Environ()),
 		"BORDERDESK_BUILD_DIR="+filepath.Join(work, "build"),
 		"BORDERDESK_CONSOLE_DIR="+filepath.Join(work, "console"),
+		// The mail path through main's own reading of the environment, nagged as the CLI
+		// synthesizes it.
+		mailDomainsEnv+"="+testMailDomains,
 	)
 	if output, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("npx cdk synth: %v\n%s", err, output)
@@ -82,6 +85,9 @@ func TestDeployPath(t *testing.T) {
 		if err != nil || string(got) != "stub "+f.Name {
 			t.Errorf("%s's code asset %s/bootstrap = %q, %v; want the bootstrap the CLI was given (%q)", f.Name, asset, got, err, "stub "+f.Name)
 		}
+	}
+	if got := len(tpl.resources("AWS::SES::EmailIdentity")); got != 2 {
+		t.Errorf("SES identities from %s=%q = %d; want 2", mailDomainsEnv, testMailDomains, got)
 	}
 	if report, err := nagFile(file); err != nil {
 		t.Errorf("cdk-nag on the CLI's template = %v; want no unsuppressed errors:\n%s", err, report)

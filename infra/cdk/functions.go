@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -65,6 +66,10 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 	if slices.ContainsFunc(f.Routes, func(r events.Route) bool { return r.Auth }) {
 		env["CONSOLE_ORIGIN"] = jsii.String(deps.consoleOrigin)
 	}
+	var dlq awssqs.IQueue
+	if f.ReceivesMail {
+		dlq = asyncDLQ(scope, f)
+	}
 	fn := awslambda.NewFunction(scope, jsii.String("Function"), &awslambda.FunctionProps{
 		Description:  jsii.String("Borderdesk " + f.Name),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
@@ -76,6 +81,9 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 		LogGroup:     logs,
 		Tracing:      awslambda.Tracing_ACTIVE,
 		Environment:  &env,
+		// SES invokes a mail receiver asynchronously: Lambda retries a failed invocation
+		// twice, then the event lands here rather than vanishing.
+		DeadLetterQueue: dlq,
 	})
 	switch f.Table {
 	case events.ReadWrite:
@@ -99,9 +107,23 @@ func newFunction(scope constructs.Construct, f events.Function, deps functionDep
 			reason: "Tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions"},
 		nagRule{id: "AwsSolutions-IAM5", appliesTo: []string{`regex:^Resource::<Table[0-9A-F]{8}\.Arn>/index/\*$`},
 			reason: "The one table's own indexes (Table.Grant*Data), which the function queries; no other table's"})
-	acknowledge(fn, nagRule{id: "Serverless-LambdaDLQ", reason: noDLQReason(f)})
+	if dlq == nil {
+		acknowledge(fn, nagRule{id: "Serverless-LambdaDLQ", reason: noDLQReason(f)})
+	}
 	awscdk.Tags_Of(scope).Add(jsii.String(functionTag), jsii.String(f.Name), nil)
 	return fn
+}
+
+// asyncDLQ is the dead-letter queue of f's asynchronous invocations. It is the end of the
+// line like a consumer queue's DLQ, and alarms the same way.
+func asyncDLQ(scope constructs.Construct, f events.Function) awssqs.Queue {
+	dlq := awssqs.NewQueue(scope, jsii.String("AsyncDLQ"), &awssqs.QueueProps{
+		RetentionPeriod: duration(dlqRetention),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+	})
+	acknowledge(dlq, dlqRules(f.Name+"'s asynchronous invocations (SES receiving)", "AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy")...)
+	return dlq
 }
 
 // noDLQReason says why f needs no dead-letter queue of its own: a Lambda DLQ catches only

@@ -11,6 +11,10 @@
 //	BORDERDESK_CONSOLE_DIR         the built console, likewise (unset: console/dist)
 //	BORDERDESK_AUTH_DOMAIN_PREFIX  the hosted sign-in's Cognito domain prefix (default
 //	                               "borderdesk-" and part of the stack's id)
+//	BORDERDESK_MAIL_DOMAINS        the domains mail is sent from and received at, comma
+//	                               separated ("shop.example,acme.example"): an SES
+//	                               identity each, and SES receiving for them; unset, no
+//	                               mail is sent or received and synth warns
 //	CDK_OUTDIR                     where the cloud assembly goes (default "cdk.out"; the CDK
 //	                               CLI sets it)
 //	CDK_DEFAULT_ACCOUNT,           pin the stack to an account and region; unset, the stack
@@ -61,6 +65,10 @@ func run(getenv func(string) string, getwd func() (string, error)) (err error) {
 	if err := checkConsole(consoleDir); err != nil {
 		return err
 	}
+	domains, err := parseMailDomains(getenv(mailDomainsEnv))
+	if err != nil {
+		return err
+	}
 	outdir := getenv("CDK_OUTDIR")
 	if outdir == "" {
 		outdir = "cdk.out"
@@ -81,6 +89,7 @@ func run(getenv func(string) string, getwd func() (string, error)) (err error) {
 		BuildDir:         buildDir,
 		ConsoleDir:       consoleDir,
 		AuthDomainPrefix: getenv("BORDERDESK_AUTH_DOMAIN_PREFIX"),
+		MailDomains:      domains,
 	})
 	app.Synth(nil)
 	return nil

@@ -24,6 +24,14 @@ func TestNag(t *testing.T) {
 		want   []string // "" passes; otherwise what the failure must name
 	}{
 		{"as synthesized", func(template) {}, nil},
+		{"without mail domains", func(tpl template) {
+			// The fixture is synthesized without BORDERDESK_MAIL_DOMAINS: no identities, no
+			// receipt rule set, no SES grant, and nothing left unacknowledged for it.
+			clear(tpl)
+			for k, v := range clone(t, stacks(t)[1].tpl) {
+				tpl[k] = v
+			}
+		}, nil},
 		{"a queue without a DLQ or TLS", func(tpl template) {
 			tpl["Resources"].(map[string]any)["DeliberatelyBad"] = map[string]any{"Type": "AWS::SQS::Queue"}
 		}, []string{"DeliberatelyBad: AwsSolutions-SQS3", "DeliberatelyBad: AwsSolutions-SQS4"}},

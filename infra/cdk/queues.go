@@ -17,6 +17,10 @@ import (
 // when it moves to the DLQ, so the DLQ must outlive the source queue's retention.
 const dlqRetention = 14 * 24 * time.Hour
 
+// queueURLEnv names, in a consumer's environment, its own queue: the one whose messages'
+// visibility it may change.
+const queueURLEnv = "QUEUE_URL"
+
 // maxStandardBatch is the largest SQS batch Lambda takes without a batching window.
 const maxStandardBatch = 10
 

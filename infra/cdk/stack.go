@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -34,6 +36,10 @@ type BorderdeskStackProps struct {
 	Topology []events.Function
 	// LogLevel is every function's LOG_LEVEL; "" means info.
 	LogLevel string
+	// MailDomains are the domains mail is sent from and received at (BORDERDESK_MAIL_DOMAINS,
+	// parseMailDomains): one SES identity each, and the receipt rule's recipients. None
+	// means no mail is sent or received, and synth warns.
+	MailDomains []string
 }
 
 // NewBorderdeskStack declares the whole cloud system — table, bus, queues, functions, HTTP
@@ -54,6 +60,13 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 
 	table := newTable(stack, dynamo.Table)
 	raw := newRawBodies(stack)
+	mail := newMailBucket(stack)
+	sending := newMailSending(stack, topology, props.MailDomains)
+	receiving, receives := newMailReceiving(stack, props.MailDomains)
+	if n := countFunc(topology, func(f events.Function) bool { return f.ReceivesMail }); n > 1 {
+		// Two rules for the same recipients would file every mail twice.
+		panic(fmt.Sprintf("%d functions receive mail; SES receiving delivers each mail to one", n))
+	}
 	cursors := newCursorKey(stack)
 	bus := newBus(stack)
 	alarms := newAlarms(stack)
@@ -77,8 +90,16 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		if f.Name == events.API { // the one function that signs cursors
 			cursors.reader(fn)
 		}
-		if f.Name == events.Notify { // the one function that sends mail
-			grantSendMail(fn)
+		mail.grant(fn, f.Mail)
+		if sendsMail(f) {
+			sending.grantSend(fn)
+		}
+		if f.ReceivesMail && receives {
+			receiving.deliver(scope, f, fn, mail, props.MailDomains)
+		}
+		if dlq := fn.DeadLetterQueue(); dlq != nil {
+			alarms.dlq(constructs.NewConstruct(scope, jsii.String("Async")), dlq, f.Name+" asynchronous invocations")
+			alarms.deadLetterErrors(scope, fn, f.Name)
 		}
 		fns[f.Name] = fn
 		alarms.function(scope, fn, f.Name)
@@ -88,6 +109,15 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 		if len(f.Consumes) > 0 {
 			q := newConsumerQueue(scope, f)
 			bus.subscribe(scope, f.Name, subscriptionsOf(subs, f.Name), q.inbox)
+			if len(f.AWSEvents) > 0 && f.Queue.FIFO {
+				// AWS's events carry no events.GroupField for the staging pipe to group by.
+				panic(f.Name + " follows AWS events into a FIFO queue, which would need a message group they do not carry")
+			}
+			bus.followAWS(scope, f, q.inbox)
+			// Every consumer may change the visibility of its own queue's messages (its
+			// event source grants sqs:ChangeMessageVisibility there, and nowhere else), to
+			// retry a failed one later than the queue's timeout: QUEUE_URL names it.
+			fn.AddEnvironment(jsii.String(queueURLEnv), q.queue.QueueUrl(), nil)
 			fn.AddEventSource(q.eventSource(f))
 			alarms.consumer(scope, f, q)
 			for _, m := range children(fn, "SqsEventSource") {
@@ -123,6 +153,8 @@ func NewBorderdeskStack(scope constructs.Construct, id string, props *Borderdesk
 	output(stack, "UserPoolId", agents.pool.UserPoolId())
 	output(stack, "UserPoolClientId", agents.client.UserPoolClientId())
 	output(stack, "AlarmTopicArn", alarms.topic.TopicArn())
+	output(stack, "MailBucketName", mail.bucket.BucketName())
+	output(stack, "MailConfigurationSetName", sending.configSet.ConfigurationSetName())
 	return stack
 }
 
@@ -135,6 +167,17 @@ func subscriptionsOf(subs []events.Subscription, consumer string) []events.Subsc
 		}
 	}
 	return out
+}
+
+// countFunc is how many elements of s satisfy f.
+func countFunc[E any](s []E, f func(E) bool) int {
+	n := 0
+	for _, e := range s {
+		if f(e) {
+			n++
+		}
+	}
+	return n
 }
 
 func output(stack awscdk.Stack, id string, value *string) {

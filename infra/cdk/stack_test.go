@@ -41,7 +41,15 @@ type stackCase struct {
 	name     string
 	topology []events.Function
 	tpl      template
+	stack    awscdk.Stack
+	// domains are the mail domains it was given: the real stack has two, from
+	// BORDERDESK_MAIL_DOMAINS as run reads it; the fixture none.
+	domains []string
 }
+
+// testMailDomains is the real stack's BORDERDESK_MAIL_DOMAINS, spaced and cased as a person
+// might type it.
+const testMailDomains = " Shop.example, acme.example "
 
 var synthesized struct {
 	once     sync.Once
@@ -104,8 +112,13 @@ func synthesize() (cases []stackCase, err error) {
 	if err != nil {
 		return nil, err
 	}
+	getenv := func(k string) string { return map[string]string{mailDomainsEnv: testMailDomains}[k] }
+	domains, err := parseMailDomains(getenv(mailDomainsEnv))
+	if err != nil {
+		return nil, err
+	}
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
-	real := NewBorderdeskStack(app, "Borderdesk", &BorderdeskStackProps{BuildDir: dir, ConsoleDir: consoleDir})
+	real := NewBorderdeskStack(app, "Borderdesk", &BorderdeskStackProps{BuildDir: dir, ConsoleDir: consoleDir, MailDomains: domains})
 	fixture := NewBorderdeskStack(app, "Fixture", &BorderdeskStackProps{
 		BuildDir: dir, ConsoleDir: consoleDir, Topology: fixtureTopology, AuthDomainPrefix: "borderdesk-fixture",
 	})
@@ -113,9 +126,10 @@ func synthesize() (cases []stackCase, err error) {
 		name     string
 		stack    awscdk.Stack
 		topology []events.Function
+		domains  []string
 	}{
-		{"real", real, events.Topology},
-		{"fixture", fixture, fixtureTopology},
+		{"real", real, events.Topology, domains},
+		{"fixture", fixture, fixtureTopology, nil},
 	} {
 		raw, err := json.Marshal(assertions.Template_FromStack(c.stack, nil).ToJSON())
 		if err != nil {
@@ -125,7 +139,7 @@ func synthesize() (cases []stackCase, err error) {
 		if err := json.Unmarshal(raw, &tpl); err != nil {
 			return nil, err
 		}
-		cases = append(cases, stackCase{name: c.name, topology: c.topology, tpl: tpl})
+		cases = append(cases, stackCase{name: c.name, topology: c.topology, tpl: tpl, stack: c.stack, domains: c.domains})
 	}
 	return cases, nil
 }
@@ -1056,6 +1070,11 @@ func (tpl template) deadLetterQueues() map[string]bool {
 			out[id] = true
 		}
 	}
+	for _, r := range tpl.resources("AWS::Lambda::Function") { // asynchronous invocations'
+		if id := getAtt(dig(r, "Properties", "DeadLetterConfig", "TargetArn")); id != "" {
+			out[id] = true
+		}
+	}
 	return out
 }
 
@@ -1159,20 +1178,26 @@ func (tpl template) statements() []map[string]any {
 
 // roleActions are the actions the policies attached to fn's role allow.
 func (tpl template) roleActions(fn string) []string {
-	role := getAtt(tpl.props(fn)["Role"])
 	var out []string
-	for _, r := range tpl.resources("AWS::IAM::Policy") {
-		p := r["Properties"].(map[string]any)
-		if !slices.ContainsFunc(list(p["Roles"]), func(v any) bool { return ref(v) == role }) {
+	for _, s := range tpl.roleStatements(fn) {
+		for _, a := range list(dig(s, "Action")) {
+			out = append(out, fmt.Sprint(a))
+		}
+	}
+	return out
+}
+
+// actionsOn are the actions fn's role may take on resources that name the resource of
+// logical id res (by Ref or GetAtt).
+func (tpl template) actionsOn(fn, res string) []string {
+	var out []string
+	for _, s := range tpl.roleStatements(fn) {
+		raw, _ := json.Marshal(s["Resource"])
+		if !strings.Contains(string(raw), `"`+res+`"`) {
 			continue
 		}
-		for _, s := range list(dig(p, "PolicyDocument", "Statement")) {
-			if dig(s, "Effect") != "Allow" {
-				continue
-			}
-			for _, a := range list(dig(s, "Action")) {
-				out = append(out, fmt.Sprint(a))
-			}
+		for _, a := range list(s["Action"]) {
+			out = append(out, fmt.Sprint(a))
 		}
 	}
 	return out
