@@ -30,6 +30,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
 	"github.com/borderdesk/borderdesk/shared/httpjson"
 	"github.com/borderdesk/borderdesk/shared/outbox"
+	"github.com/borderdesk/borderdesk/shared/s3"
 	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
 	"github.com/borderdesk/borderdesk/shared/secretsmanager"
 	smembedded "github.com/borderdesk/borderdesk/shared/secretsmanager/embedded"
@@ -57,6 +58,13 @@ type Config struct {
 	ScheduleHandlers map[string]ScheduleHandler
 	// SMTPRelay ("host:port", optional) also receives every mail notify sends.
 	SMTPRelay string
+	// SMTPAddr is where the SMTP listener takes customers' mail ("" means "127.0.0.1:0",
+	// any free port; `make dev` listens on 127.0.0.1:2525). It must be on loopback unless
+	// SMTPBeyondLoopback says otherwise.
+	SMTPAddr           string
+	SMTPBeyondLoopback bool
+	// SMTPMaxBytes caps one inbound mail (0: SES's 40 MB, DefaultSMTPMaxBytes).
+	SMTPMaxBytes int64
 	// RelayBus wraps the bus the outbox relay publishes to (nil: the bus itself), so tests
 	// can make the bus fail after a commit.
 	RelayBus func(outbox.Publisher) outbox.Publisher
@@ -80,6 +88,13 @@ type Runtime struct {
 	Secrets *smembedded.SecretsManager
 	// Mail is the outbox notify sends into, in place of SES (GET /dev/outbox).
 	Mail *MailOutbox
+	// MailBucket is the in-memory S3 bucket of email (MailBucketName): raw inbound mail
+	// under events.InboundMailPrefix, as SES receiving stores it, and the attachments kept
+	// from it.
+	MailBucket *s3embedded.S3
+	// SMTP takes customers' mail for the merchants' support addresses (SMTP.Addr()) and
+	// hands it to the function that receives mail; nil when the topology has none.
+	SMTP *SMTPListener
 
 	relay     *relayLoop
 	schedules *scheduler
@@ -154,15 +169,26 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		db.Close()
 		return nil, err
 	}
+	// A bucket of its own, as in the cloud: mail and webhook bodies expire and are read by
+	// different functions.
+	if rt.MailBucket, err = s3embedded.Start(ctx, "127.0.0.1:0", MailBucketName); err != nil {
+		rt.RawBodies.Close()
+		db.Close()
+		return nil, err
+	}
+	mailObjects := s3.NewObjects(rt.MailBucket.Client, rt.MailBucket.Bucket)
+	intakeHandler := intake.New(intake.Config{
+		Providers: intake.Providers(), Store: rt.Store, Secrets: webhookSecrets, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
+		Metrics: metricsFor(cfg.Log, events.Intake), Mail: mailObjects,
+	})
 	// The same constructors the Lambda mains call, with local adapters.
 	httpFns := map[string]http.Handler{
-		events.Intake: intake.New(intake.Config{
-			Providers: intake.Providers(), Store: rt.Store, Secrets: webhookSecrets, Bodies: rt.RawBodies.Bodies(), Bus: rt.Bus, Now: now, Log: cfg.Log.With("function", events.Intake), NewID: rand.Text,
-			Metrics: metricsFor(cfg.Log, events.Intake),
-		}),
+		events.Intake: intakeHandler,
 		// A cursor key per runtime start: one process verifies what it signed.
+		// Attachment links are signed for the embedded mail bucket's own address, which the
+		// agent's browser on this machine reaches as it reaches S3 in the cloud.
 		events.API: api.New(rt.Store, rt.Auth, now, rand.Text, cfg.Log.With("function", events.API), api.Cursors(ticket.NewRandomCursors()),
-			api.Metrics(metricsFor(cfg.Log, events.API))),
+			api.Metrics(metricsFor(cfg.Log, events.API)), api.Attachments(s3.NewLinks(rt.MailBucket.Client, rt.MailBucket.Bucket, now))),
 	}
 	queueFns := map[string]queue.Handler{
 		events.Ticketing: ticketing.New(rt.Store, now, cfg.Log.With("function", events.Ticketing), ticketing.Metrics(metricsFor(cfg.Log, events.Ticketing))).Handle,
@@ -201,9 +227,15 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 		}
 	}
 	streamFns := map[string]bool{events.Relay: true} // driven by rt.relay
+	// The function SES receiving delivers to in the cloud takes the SMTP listener's mail.
+	mailFns := map[string]MailReceiver{events.Intake: intakeHandler}
 	mux, pollers, err := wire(topology, httpFns, queueFns, streamFns, rt.Queues, cfg.Log)
 	if err == nil {
 		rt.schedules, err = wireSchedules(topology, scheduleFns, cfg.Clock, cfg.Log.With("component", "scheduler"))
+	}
+	var mailReceiver MailReceiver
+	if err == nil {
+		mailReceiver, err = mailReceiverOf(topology, mailFns)
 	}
 	if err != nil {
 		db.Close()
@@ -234,6 +266,22 @@ func Start(ctx context.Context, cfg Config) (*Runtime, error) {
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rt.cancel = cancel
+	if mailReceiver != nil {
+		addr := cfg.SMTPAddr
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		rt.SMTP, err = StartSMTP(runCtx, addr, cfg.SMTPBeyondLoopback, cfg.SMTPMaxBytes, mailReceiver, mailObjects,
+			now, rand.Text, cfg.Log.With("component", "smtp"))
+		if err != nil {
+			cancel()
+			rt.MailBucket.Close()
+			rt.RawBodies.Close()
+			rt.Secrets.Close()
+			db.Close()
+			return nil, err
+		}
+	}
 	for _, p := range pollers {
 		rt.wg.Go(func() {
 			if err := p.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
@@ -330,10 +378,14 @@ func (rt *Runtime) queuesIdle(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the pollers and the embedded DynamoDB.
+// Close stops taking mail, then the pollers, the embedded buckets and DynamoDB.
 func (rt *Runtime) Close() error {
+	if rt.SMTP != nil {
+		rt.SMTP.Close()
+	}
 	rt.cancel()
 	rt.wg.Wait()
+	rt.MailBucket.Close()
 	rt.RawBodies.Close()
 	rt.Secrets.Close()
 	return rt.DB.Close()

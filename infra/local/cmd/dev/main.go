@@ -47,10 +47,17 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if err := checkExposure(addr, ln.Addr(), onNetwork); err != nil {
 		return err
 	}
+	smtpAddr := getenv("BORDERDESK_SMTP_ADDR")
+	if smtpAddr == "" {
+		smtpAddr = "127.0.0.1:2525"
+	}
 	seeds := local.DemoSeeds(getenv)
 	rt, err := local.Start(ctx, local.Config{
 		DynamoAddr: getenv("BORDERDESK_DYNAMODB_ADDR"), Seeds: seeds, JWTSecret: local.JWTSecret(getenv), Log: log,
 		Console: local.Console(getenv("BORDERDESK_CONSOLE_DIR")), SMTPRelay: getenv("BORDERDESK_SMTP_RELAY"),
+		// The SMTP listener takes mail for every merchant unchecked: beyond loopback only on
+		// the same stated decision as /dev/*.
+		SMTPAddr: smtpAddr, SMTPBeyondLoopback: onNetwork,
 	})
 	if err != nil {
 		return err
@@ -60,6 +67,9 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if onNetwork && !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
 		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can sign in as any seeded agent and move the clock.\n", devRoutesSetting, ln.Addr())
 	}
+	if onNetwork && !isLoopback(rt.SMTP.Addr()) {
+		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can mail into every merchant's inbox, unchecked.\n", devRoutesSetting, rt.SMTP.Addr())
+	}
 	fmt.Fprintf(out, "\nBorderdesk is running on http://%s (DynamoDB: %s)\n", ln.Addr(), rt.DB.URL)
 	for _, s := range seeds {
 		fmt.Fprintf(out, "  merchant %-5s agents:", s.Merchant.ID)
@@ -68,6 +78,11 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		}
 		fmt.Fprintln(out)
 	}
+	fmt.Fprintf(out, "Mail: smtp://%s takes mail for", rt.SMTP.Addr())
+	for _, s := range seeds {
+		fmt.Fprintf(out, " %s", s.Merchant.Sender.Address)
+	}
+	fmt.Fprintf(out, " (swaks --server %s --to %s); sent mail: curl -s http://%s/dev/outbox\n", rt.SMTP.Addr(), seeds[0].Merchant.Sender.Address, ln.Addr())
 	fmt.Fprintf(out, "Sign in: curl -s -XPOST http://%s/dev/login -d '{\"email\":\"anna@demo.test\"}'\nSample traffic: make demo\n", ln.Addr())
 	fmt.Fprintf(out, "Clock: %s (move it: curl -s -XPOST http://%s/dev/clock -d '{\"advance\":\"90m\"}')\n\n", rt.Clock.Now().Format(time.RFC3339), ln.Addr())
 	errc := make(chan error, 1)
@@ -111,4 +126,10 @@ func checkExposure(asked string, addr net.Addr, allowed bool) error {
 	}
 	return fmt.Errorf("refusing to serve on BORDERDESK_ADDR=%s (%s), beyond loopback: /dev/login signs anyone in without a password and /dev/clock moves time. "+
 		"Use BORDERDESK_ADDR=127.0.0.1:8080, or set %s=1 to expose them on purpose", asked, addr, devRoutesSetting)
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
 }

@@ -39,6 +39,7 @@ func (o *output) String() string {
 func TestRunRefusesDevRoutesBeyondLoopback(t *testing.T) {
 	tests := []struct {
 		addr, setting string
+		smtp          string // BORDERDESK_SMTP_ADDR; "" : any free loopback port
 		wantErr       string // "" : it starts
 		wantOut       string
 	}{
@@ -49,10 +50,18 @@ func TestRunRefusesDevRoutesBeyondLoopback(t *testing.T) {
 		{addr: ":0", wantErr: "beyond loopback"},
 		{addr: "0.0.0.0:0", setting: "1", wantOut: "WARNING: BORDERDESK_DEV_ROUTES_ON_NETWORK=1"},
 		{addr: "127.0.0.1:0", setting: "yes", wantErr: `BORDERDESK_DEV_ROUTES_ON_NETWORK="yes"`},
+		// The SMTP listener takes mail for every merchant: the same decision guards it.
+		{addr: "127.0.0.1:0", smtp: "0.0.0.0:0", wantErr: "refusing to take mail on BORDERDESK_SMTP_ADDR=0.0.0.0:0"},
+		{addr: "127.0.0.1:0", smtp: "0.0.0.0:0", setting: "1", wantOut: "can mail into every merchant's inbox"},
+		{addr: "127.0.0.1:0", wantOut: "takes mail for support@demo.test support@acme.test"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.addr+" "+tc.setting, func(t *testing.T) {
-			env := map[string]string{"BORDERDESK_ADDR": tc.addr, "BORDERDESK_DEV_ROUTES_ON_NETWORK": tc.setting, "BORDERDESK_CONSOLE_DIR": t.TempDir()}
+		t.Run(tc.addr+" "+tc.smtp+" "+tc.setting, func(t *testing.T) {
+			env := map[string]string{"BORDERDESK_ADDR": tc.addr, "BORDERDESK_DEV_ROUTES_ON_NETWORK": tc.setting, "BORDERDESK_CONSOLE_DIR": t.TempDir(),
+				"BORDERDESK_SMTP_ADDR": tc.smtp}
+			if tc.smtp == "" {
+				env["BORDERDESK_SMTP_ADDR"] = "127.0.0.1:0" // 2525 may be taken where tests run
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			out := &output{running: make(chan struct{})}
