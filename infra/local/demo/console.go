@@ -99,9 +99,17 @@ func sameState(a, b api.TicketSummary) bool {
 }
 
 func call(ctx context.Context, client *http.Client, method, url, token string, body []byte, out any) error {
+	return callWith(ctx, client, method, url, token, body, nil, out)
+}
+
+// callWith is call with extra request headers; any 2xx answer is a success.
+func callWith(ctx context.Context, client *http.Client, method, url, token string, body []byte, header http.Header, out any) error {
 	r, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return err
+	}
+	for k, v := range header {
+		r.Header[k] = v
 	}
 	if body != nil {
 		r.Header.Set("Content-Type", "application/json")
@@ -118,7 +126,7 @@ func call(ctx context.Context, client *http.Client, method, url, token string, b
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
 	}
 	return json.Unmarshal(b, out)

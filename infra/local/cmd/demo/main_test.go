@@ -40,8 +40,11 @@ func TestRunShowsDemoTicketsAndNoneForAcme(t *testing.T) {
 
 			var out strings.Builder
 			getenv := func(k string) string {
-				if k == "BORDERDESK_URL" {
+				switch k {
+				case "BORDERDESK_URL":
 					return srv.URL
+				case "BORDERDESK_SMTP_ADDR":
+					return rt.SMTP.Addr()
 				}
 				return ""
 			}
@@ -54,6 +57,14 @@ func TestRunShowsDemoTicketsAndNoneForAcme(t *testing.T) {
 				`\n +SUBJECT +CATEGORY +PRIORITY +STATUS\n`,
 				`\n +Payment failed for order 10482 +payment_failed +normal +open\n`,
 				`\n +Delivery problem with order 10479 +shipping_exception +high +open\n`,
+				`Email from jonas.weber@example.de to support@demo.test over SMTP`,
+				`\n  ticket +\S+ +.+\(order 10503, open\)\n`,
+				`\n +To: +jonas.weber@example.de\n`,
+				`\n +Subject: +Re: .*\n`,
+				`\n +In-Reply-To: +<ticket-\S+@demo.test>\n`,
+				`\n +Reply-To: +.*<support\+\S+@demo.test>\n`,
+				`The customer answered \(to support\+\S+@demo.test, In-Reply-To <reply-\S+@demo.test>\)`,
+				`it landed on ticket \S+: 2 customer messages, 1 ticket\(s\) for jonas.weber@example.de\n`,
 				`Tickets jo@acme.test \(merchant acme\) sees: 0\n`,
 			} {
 				if !regexp.MustCompile(want).MatchString(out.String()) {
