@@ -113,9 +113,18 @@ func (s *Store) apply(ctx context.Context, f ticket.Fact, newID func() string, f
 			// Taken by another drain meanwhile; its park items went with it.
 			return Outcome{Duplicate: true}, nil
 		}
+		// f as it files on this attempt: joined to the ticket its thread names when it may.
+		// It shadows the f every attempt starts from, since the thread may move meanwhile.
+		f, thread, err := s.threadOf(ctx, f)
+		if err != nil {
+			return Outcome{}, err
+		}
 		st, err := s.readPlanState(ctx, f)
 		if err != nil {
 			return Outcome{}, err
+		}
+		if thread != nil {
+			st.tickets[thread.ID] = *thread
 		}
 		plan := ticket.Decide(f, slices.Collect(maps.Values(st.tickets)))
 		if fromPark && plan.Action == ticket.ActPark {
@@ -171,6 +180,29 @@ func (s *Store) readPlanState(ctx context.Context, f ticket.Fact) (planState, er
 		st.tickets[t.ID] = t
 	}
 	return st, nil
+}
+
+// threadOf reads the ticket f's thread names (an email reply's), following merges, and
+// returns f as it files there with that ticket when ticket.JoinThread lets it join; else f
+// as it was and no ticket, so it files under its own references. Another merchant's ticket
+// is not found under this merchant's key, so its id never leads anywhere.
+func (s *Store) threadOf(ctx context.Context, f ticket.Fact) (ticket.Fact, *ticket.Ticket, error) {
+	id := f.Thread()
+	if id == "" {
+		return f, nil, nil
+	}
+	t, err := s.loadLive(ctx, f.Event.MerchantID, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return f, nil, nil
+	case err != nil:
+		return f, nil, err
+	}
+	joined, ok := ticket.JoinThread(f, t)
+	if !ok {
+		return f, nil, nil
+	}
+	return joined, &t, nil
 }
 
 // readLinks reads the link items of refs, consistently.

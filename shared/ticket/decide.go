@@ -3,6 +3,7 @@ package ticket
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Action is what an event does to the tickets its references lead to.
@@ -128,4 +129,52 @@ func CheckStatusChange(from, to Status) error {
 		return fmt.Errorf("a closed ticket is final; new events about it open a follow-up ticket")
 	}
 	return nil
+}
+
+// Thread is the ticket f says it answers: an email reply's thread ticket (our reply
+// address's tag, or our thread id in its References); "" for anything else.
+func (f Fact) Thread() string {
+	if f.Message == nil || f.Message.Email == nil || len(f.Message.Email.ThreadTicket) > MaxRefLen {
+		return ""
+	}
+	return strings.TrimSpace(f.Message.Email.ThreadTicket)
+}
+
+// JoinThread says whether f may join t, the live ticket (merges followed) its thread names,
+// and how f files there. Only the ticket's customer or a known contact may write into it by
+// thread: a ticket id is no secret (it is in every reply's Reply-To and References), so an
+// outsider who learns one files as a new mail under their own references instead. Joined,
+// f keeps its order references, so an order the reply names ties in as any event's would,
+// but not the customer's email: that reference only stands in for a message that names
+// nothing else, and the thread already says where the reply belongs.
+func JoinThread(f Fact, t Ticket) (Fact, bool) {
+	if t.ID == "" || t.MergedInto != "" || t.MerchantID != f.Event.MerchantID || !t.Knows(f.Customer.Email) {
+		return f, false
+	}
+	own := RefEmail + ":" + NormalizeRef(f.Customer.Email)
+	f.Refs = slices.DeleteFunc(slices.Clone(f.Refs), func(r string) bool { return r == own })
+	return f, true
+}
+
+// Knows reports whether email is the ticket's customer or one of the people its events
+// named (compared as references are: trimmed, lower case).
+func (t Ticket) Knows(email string) bool {
+	email = NormalizeRef(email)
+	if email == "" {
+		return false
+	}
+	if NormalizeRef(t.Customer.Email) == email {
+		return true
+	}
+	for _, c := range t.Contacts {
+		if NormalizeRef(c.Email) == email {
+			return true
+		}
+	}
+	for _, p := range t.People {
+		if NormalizeRef(p.Email) == email {
+			return true
+		}
+	}
+	return false
 }
