@@ -164,7 +164,8 @@ func isQuote(n *html.Node) bool {
 	if n.DataAtom == atom.Blockquote && strings.EqualFold(attr(n, "type"), "cite") {
 		return true
 	}
-	return classQuote.MatchString(attr(n, "class"))
+	// 163/126 Mail (Coremail) wraps the quote in blockquote#isReplyContent.
+	return classQuote.MatchString(attr(n, "class")) || attr(n, "id") == "isReplyContent"
 }
 
 // isOutlookReplyHeader reports whether n starts Outlook's quoted original: everything from it

@@ -86,7 +86,15 @@ func Parse(raw []byte) (Mail, error) {
 			m.Warnings = append(m.Warnings, fmt.Sprintf(format, args...))
 		}
 	}
-	env, err := parser.ReadEnvelope(bytes.NewReader(raw))
+	body, fixes, ok := nestBoundaries(raw)
+	switch {
+	case !ok:
+		warn("more than %d multipart boundaries; read as plain text", maxBoundaries)
+		body = withoutContentType(raw)
+	case fixes > 0:
+		warn("multipart delimiters did not nest; %d closed or dropped", fixes)
+	}
+	env, err := parser.ReadEnvelope(bytes.NewReader(body))
 	if err != nil {
 		// A structure enmime gives up on (a multipart type it cannot split) is read again as
 		// one plain-text body: the customer's words are in there somewhere.
@@ -131,6 +139,10 @@ func Parse(raw []byte) (Mail, error) {
 	}
 	if text != "" {
 		text = bestEffortText(text, warn)
+		if strings.ContainsRune(text, utf8.RuneError) {
+			// A carrier's emoji in Shift_JIS, a byte the charset lacks: shown as "�".
+			warn("text has characters its charset could not decode")
+		}
 	}
 	var htmlNew, htmlQuoted string
 	if html != "" {

@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -223,5 +224,50 @@ func TestAttachmentNames(t *testing.T) {
 	}
 	if m.Text != "see files" {
 		t.Errorf("Parse(attachments).Text = %q; want %q", m.Text, "see files")
+	}
+}
+
+// TestParseBadlyNestedMultiparts: delimiters that do not nest (left open, closed out of
+// order, closed before they open) are made to nest before enmime reads the mail, which
+// otherwise takes time exponential in the depth — at 40 levels this test would not finish.
+func TestParseBadlyNestedMultiparts(t *testing.T) {
+	const depth = 40
+	for _, mode := range []string{"left open", "closed out of order", "closed before opened"} {
+		t.Run(mode, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n")
+			if mode == "closed before opened" {
+				for i := 0; i <= depth; i++ {
+					fmt.Fprintf(&b, "--b%d--\r\n", i)
+				}
+			}
+			for i := 0; i < depth; i++ {
+				fmt.Fprintf(&b, "--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i, i+1)
+			}
+			fmt.Fprintf(&b, "--b%d\r\nContent-Type: text/plain\r\n\r\nthe words\r\n", depth)
+			if mode == "closed out of order" {
+				for i := 0; i <= depth; i++ {
+					fmt.Fprintf(&b, "--b%d--\r\n", i)
+				}
+			}
+			m, err := Parse([]byte(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Text != "the words" {
+				t.Errorf("Parse(%s).Text = %q; want %q", mode, m.Text, "the words")
+			}
+			if len(m.Warnings) == 0 || !strings.Contains(m.Warnings[0], "did not nest") {
+				t.Errorf("Parse(%s).Warnings = %q; want the repair named", mode, m.Warnings)
+			}
+		})
+	}
+	var b strings.Builder
+	b.WriteString("From: a@b.test\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n")
+	for i := 0; i <= maxBoundaries; i++ {
+		fmt.Fprintf(&b, "--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i, i+1)
+	}
+	if m, err := Parse([]byte(b.String())); err != nil || len(m.Warnings) == 0 || !strings.Contains(m.Warnings[0], "plain text") {
+		t.Errorf("Parse(%d boundaries) = %q, %v; want it read as plain text", maxBoundaries+1, m.Warnings, err)
 	}
 }
