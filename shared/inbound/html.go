@@ -30,11 +30,12 @@ var dropped = map[atom.Atom]bool{
 }
 
 // parseHTML parses a mail's HTML and removes what must not be kept: script, style, head,
-// comments (Outlook's conditional ones) and images from remote hosts.
-func parseHTML(s string) *html.Node {
+// comments (Outlook's conditional ones) and images from remote hosts. It fails on HTML nested
+// deeper than 512 elements, which x/net/html refuses (and which bounds the recursion here).
+func parseHTML(s string) (*html.Node, error) {
 	doc, err := html.Parse(strings.NewReader(s))
-	if err != nil { // x/net/html reports only reader errors
-		doc = &html.Node{Type: html.DocumentNode}
+	if err != nil {
+		return nil, err
 	}
 	var clean func(n *html.Node)
 	clean = func(n *html.Node) {
@@ -54,7 +55,42 @@ func parseHTML(s string) *html.Node {
 		}
 	}
 	clean(doc)
-	return doc
+	return doc, nil
+}
+
+// tokenText is the text of HTML that cannot be parsed into a tree: every text token, a line
+// break at each block element, nothing of script or style. It folds no quotes.
+func tokenText(s string) string {
+	var w textWriter
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return w.String()
+		case html.TextToken:
+			if skip == 0 {
+				w.text(string(z.Text()), false)
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if dropped[a] {
+				if t := z.Token(); t.Type == html.StartTagToken {
+					skip++
+				} else if t.Type == html.EndTagToken && skip > 0 {
+					skip--
+				}
+				continue
+			}
+			switch a {
+			case atom.Br:
+				w.lineBreak()
+			case atom.P, atom.Div, atom.Li, atom.Tr, atom.Blockquote, atom.H1, atom.H2, atom.H3, atom.Table, atom.Ul, atom.Ol, atom.Hr:
+				w.block()
+			}
+		}
+	}
 }
 
 // localImage reports whether an image source is part of the mail itself.

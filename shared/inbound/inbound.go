@@ -147,11 +147,17 @@ func Parse(raw []byte) (Mail, error) {
 	var htmlNew, htmlQuoted string
 	if html != "" {
 		html = bestEffortText(html, warn)
-		doc := parseHTML(html)
-		if text == "" {
-			htmlNew, htmlQuoted = htmlText(doc)
+		if doc, err := parseHTML(html); err != nil {
+			// Nested past x/net/html's limit: the text is kept, the HTML dropped, since
+			// without a tree its remote images cannot be taken out.
+			warn("HTML unreadable (%v); its text kept, the HTML dropped", err)
+			htmlNew = tokenText(html)
+		} else {
+			if text == "" {
+				htmlNew, htmlQuoted = htmlText(doc)
+			}
+			m.HTML = sanitize(doc)
 		}
-		m.HTML = sanitize(doc)
 	}
 	if text != "" {
 		m.Text, m.Quoted = fold(text)

@@ -271,3 +271,20 @@ func TestParseBadlyNestedMultiparts(t *testing.T) {
 		t.Errorf("Parse(%d boundaries) = %q, %v; want it read as plain text", maxBoundaries+1, m.Warnings, err)
 	}
 }
+
+// TestParseHTMLNestedTooDeep: HTML nested past x/net/html's 512 elements still gives its
+// text; the HTML itself is dropped (without a tree its remote images cannot be removed).
+func TestParseHTMLNestedTooDeep(t *testing.T) {
+	raw := "From: a@b.test\r\nContent-Type: text/html\r\n\r\n" + strings.Repeat("<div>", 600) +
+		"please refund<br>order 10482<script>alert(1)</script><img src=https://t.test/p.gif>"
+	m, err := Parse([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Text != "please refund\norder 10482" || m.HTML != "" {
+		t.Errorf("Parse(deep HTML) = text %q, HTML %q; want the text and no HTML", m.Text, m.HTML)
+	}
+	if !strings.Contains(strings.Join(m.Warnings, "\n"), "HTML unreadable") {
+		t.Errorf("Parse(deep HTML).Warnings = %q; want it named", m.Warnings)
+	}
+}
