@@ -8,11 +8,12 @@
 // (default: chromium, chromium-browser or google-chrome on PATH). The server's log is
 // written to test-results/server.log.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { customerMail, png, sendMail } from "./mail.mjs";
 import { seed } from "./seed.mjs";
 
 const consoleDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -94,11 +95,12 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-async function startServer(addr, logFile) {
+async function startServer(addr, smtpAddr, logFile) {
   const out = openSync(logFile, "w");
   server = spawn("go", ["run", "./infra/local/cmd/dev"], {
     cwd: repoRoot,
-    env: { ...process.env, BORDERDESK_ADDR: addr, BORDERDESK_CONSOLE_DIR: distDir },
+    // The SMTP listener on a free port too: its default (2525) may be another runtime's.
+    env: { ...process.env, BORDERDESK_ADDR: addr, BORDERDESK_SMTP_ADDR: smtpAddr, BORDERDESK_CONSOLE_DIR: distDir },
     stdio: ["ignore", out, out],
     detached: true, // own process group, so stopServer can end the compiled binary too
   });
@@ -161,8 +163,9 @@ async function main() {
   const addr = `127.0.0.1:${await freePort()}`;
   const base = `http://${addr}`;
   const logFile = join(resultsDir, "server.log");
-  console.log(`starting go run ./infra/local/cmd/dev on ${addr} (log: ${logFile}) …`);
-  await startServer(addr, logFile);
+  const smtpPort = await freePort();
+  console.log(`starting go run ./infra/local/cmd/dev on ${addr}, SMTP on 127.0.0.1:${smtpPort} (log: ${logFile}) …`);
+  await startServer(addr, `127.0.0.1:${smtpPort}`, logFile);
   const expect = await seed(base, repoRoot);
   const token = await waitForTickets(base, expect.minTickets);
   const api = async (path) => (await fetch(base + path, { headers: { Authorization: `Bearer ${token}` } })).json();
@@ -511,6 +514,148 @@ async function main() {
       const d = await api(`/api/v1/tickets/${encodeURIComponent(pick.id)}`);
       assert(d.status === "closed", `API says status ${d.status}; want closed`);
       await shot("10c-closed-final");
+    });
+
+    // ---- Email: a customer's mail over SMTP, its ticket, the attachment, the reply's delivery.
+    const stamp = Date.now();
+    const mailFrom = "jonas.becker@example.de";
+    const photo = png(48, 32, stamp & 0xff);
+    const mailSubject = `Paket beschädigt – Bestellung #10777 [e2e ${stamp}]`;
+    const newText = "Hallo,\n\ndas Paket kam heute beschädigt an, ein Foto ist anbei.\nKönnen Sie mir Ersatz schicken?";
+    const quotedText = "Am Mo., 30. Nov. 2026 um 10:00 schrieb Demo Shop <support@demo.test>:\n> Ihre Bestellung #10777 wurde versandt.\n> Viele Grüße, Ihr Demo-Team";
+    let mailTicket = "";
+
+    await check("an email sent over SMTP opens a ticket that shows the email channel, subject and attachment", async () => {
+      await sendMail({
+        host: "127.0.0.1",
+        port: smtpPort,
+        from: mailFrom,
+        to: "support@demo.test",
+        data: customerMail({
+          from: `Jonas Becker <${mailFrom}>`,
+          to: "Demo Shop <support@demo.test>",
+          subject: mailSubject,
+          messageId: `<e2e-${stamp}@example.de>`,
+          text: `${newText}\n\n${quotedText}\n`,
+          html: `<p>Hallo,</p><p>das Paket kam heute <b>beschädigt</b> an, ein Foto ist anbei.</p><script>alert(1)</script><img src="https://tracker.example/p.gif"><blockquote>Ihre Bestellung #10777 wurde versandt.</blockquote>`,
+          files: [{ name: "paket.png", contentType: "image/png", data: photo }],
+        }),
+      });
+      const deadline = Date.now() + 20_000;
+      while (!mailTicket && Date.now() < deadline) {
+        const found = (await api(`/api/v1/tickets?q=${encodeURIComponent(mailFrom)}`)).tickets ?? [];
+        mailTicket = found[0]?.id ?? "";
+        if (!mailTicket) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert(mailTicket, `no ticket for ${mailFrom} 20 s after the mail was accepted`);
+      await page.goto(`${base}/tickets/${encodeURIComponent(mailTicket)}`);
+      const entry = page.getByTestId("entry-customer").filter({ hasText: "beschädigt" });
+      await entry.waitFor();
+      const channel = await entry.getByTestId("channel").innerText();
+      assert(channel.trim() === "Email", `channel label ${JSON.stringify(channel)}; want "Email"`);
+      await entry.getByTestId("email-subject").getByText(mailSubject).waitFor();
+      const body = await entry.locator(".msg-body").innerText();
+      assert(body.includes("Können Sie mir Ersatz schicken?"), `new text ${JSON.stringify(body)}`);
+      assert(!body.includes("Ihre Bestellung #10777 wurde versandt"), `the quoted text is not folded away: ${JSON.stringify(body)}`);
+      const att = entry.getByTestId("attachment");
+      await att.getByText("paket.png").waitFor();
+      const meta = await att.locator(".attachment-meta").innerText();
+      assert(meta.startsWith("image/png"), `attachment meta ${JSON.stringify(meta)}`);
+      // Nothing was checked locally: no SPF/DKIM/DMARC verdicts, so no warning.
+      assert((await entry.getByTestId("trust-warning").count()) === 0, "a trust warning on an unchecked local mail");
+      await shot("13-email-ticket");
+    });
+
+    await check("the quoted text is one click away, and the toggle works from the keyboard", async () => {
+      assert(mailTicket, "no email ticket: the check that sends the mail failed");
+      const entry = page.getByTestId("entry-customer").filter({ hasText: "beschädigt" });
+      const toggle = entry.getByTestId("quoted-toggle");
+      assert((await toggle.getAttribute("aria-expanded")) === "false", "quoted text starts unfolded");
+      assert(!(await entry.getByTestId("quoted").isVisible()), "quoted text visible before the toggle");
+      await toggle.focus();
+      await page.keyboard.press("Enter");
+      await page.locator('[data-testid="quoted-toggle"][aria-expanded="true"]').waitFor();
+      const quoted = await entry.getByTestId("quoted").innerText();
+      assert(quoted.includes("Ihre Bestellung #10777 wurde versandt"), `quoted text ${JSON.stringify(quoted)}`);
+      await shot("14-email-quoted");
+      await page.keyboard.press("Space");
+      await page.locator('[data-testid="quoted-toggle"][aria-expanded="false"]').waitFor();
+    });
+
+    await check("the formatted view is a sandboxed frame with the CSP and nothing active", async () => {
+      assert(mailTicket, "no email ticket: the check that sends the mail failed");
+      const entry = page.getByTestId("entry-customer").filter({ hasText: "beschädigt" });
+      const toggle = entry.getByTestId("formatted-toggle");
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(mailTicket)}`);
+      const html = d.messages.find((m) => m.kind === "customer" && m.email)?.email?.html;
+      // email.html is optional in the API's contract; without it the console offers no toggle.
+      if (!html) {
+        assert((await toggle.count()) === 0, "a Show formatted toggle without email.html");
+        console.log("       (the API sent no email.html: the formatted view is not offered, and not checked here)");
+        return;
+      }
+      assert(!/<script/i.test(html), `the API's html is not sanitised: ${html}`);
+      await toggle.click();
+      const frame = entry.getByTestId("email-formatted");
+      await frame.waitFor();
+      assert((await frame.getAttribute("sandbox")) === "", `sandbox=${JSON.stringify(await frame.getAttribute("sandbox"))}; want ""`);
+      const doc = (await frame.getAttribute("srcdoc")) ?? "";
+      assert(doc.includes(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`), "srcdoc lacks the CSP");
+      assert(!/<script/i.test(doc), "a script reached the srcdoc");
+      const inner = page.frameLocator('[data-testid="email-formatted"]');
+      await inner.locator("b", { hasText: "beschädigt" }).waitFor();
+      await shot("15-email-formatted");
+      await toggle.click();
+      await entry.locator(".msg-body").waitFor();
+    });
+
+    await check("the attachment downloads: the API's link (with the token) opens, and it answers the very bytes", async () => {
+      assert(mailTicket, "no email ticket: the check that sends the mail failed");
+      const entry = page.getByTestId("entry-customer").filter({ hasText: "beschädigt" });
+      // The console opens the link in a new tab; the URL answers as an attachment, so that tab
+      // downloads. Listen for the download from the moment the tab appears.
+      // Chromium may close that tab as the download starts, and report the download on this page.
+      const downloaded = Promise.race([
+        page.waitForEvent("download"),
+        new Promise((resolve) => page.context().once("page", (tab) => tab.waitForEvent("download").then(resolve, () => {}))),
+      ]);
+      const [res] = await Promise.all([
+        page.waitForResponse((r) => /\/api\/v1\/tickets\/[^/]+\/attachments\/[^/]+$/.test(new URL(r.url()).pathname)),
+        entry.getByTestId("attachment-download").click(),
+      ]);
+      assert(res.status() === 200, `attachment link answered ${res.status()}`);
+      const auth = await res.request().headerValue("authorization");
+      const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem("borderdesk.session") ?? "{}").token);
+      assert(session && auth === `Bearer ${session}`, `attachment link asked with ${JSON.stringify(auth)}; want the session's bearer`);
+      const link = await res.json();
+      assert(link.filename === "paket.png" && link.size === photo.length, `link ${JSON.stringify(link)}`);
+      const d = await downloaded;
+      assert(d.url() === link.url, `the tab downloaded ${d.url()}; want the API's link`);
+      assert(d.suggestedFilename() === "paket.png", `downloaded as ${d.suggestedFilename()}`);
+      const bytes = readFileSync(await d.path());
+      assert(bytes.equals(photo), `the browser downloaded ${bytes.length} bytes; want the ${photo.length} sent`);
+      for (const tab of page.context().pages()) if (tab !== page) await tab.close().catch(() => {});
+      // The link needs no token, and says attachment itself.
+      const file = await fetch(link.url);
+      const disp = file.headers.get("content-disposition") ?? "";
+      assert(/attachment/i.test(disp), `Content-Disposition ${JSON.stringify(disp)}; want attachment`);
+    });
+
+    await check("a reply to the email shows its delivery state moving on to delivered", async () => {
+      assert(mailTicket, "no email ticket: the check that sends the mail failed");
+      const text = `Hallo Jonas, das tut uns leid — Ersatz ist unterwegs. [e2e ${stamp}]`;
+      await page.getByTestId("composer-body").fill(text);
+      await page.getByTestId("composer-send").click();
+      const entry = page.getByTestId("entry-reply").filter({ hasText: text });
+      await entry.waitFor();
+      // Live refresh re-reads the ticket every 10 s; the local SES stand-in reports delivered.
+      await entry.locator('[data-testid="delivery"][data-state="delivered"]').waitFor({ timeout: 40_000 });
+      const label = await entry.getByTestId("delivery").innerText();
+      assert(label.startsWith("Delivered"), `delivery label ${JSON.stringify(label)}`);
+      const d = await api(`/api/v1/tickets/${encodeURIComponent(mailTicket)}`);
+      const m = d.messages.find((x) => x.kind === "reply" && x.body === text);
+      assert(m?.delivery?.state === "delivered", `API says delivery ${JSON.stringify(m?.delivery)}`);
+      await shot("16-email-delivered");
     });
 
     await check("switching the UI to Chinese", async () => {
