@@ -6,7 +6,9 @@
 // uses the AWS credentials of the environment and the stack's table (BORDERDESK_TABLE, the TableName output of the stack).
 // Webhook secrets are not in the table but in Secrets Manager, one secret per merchant,
 // <BORDERDESK_SECRETS_PREFIX><merchant>/webhooks (prefix borderdesk/merchants/ by default,
-// the one the stack lets intake read); the first `secret add` creates it.
+// the one the stack lets intake read); the first `secret add` creates it. A merchant's
+// -sender is also its support mailbox: mail to it (and to the replies' tagged Reply-To,
+// local+<ticket>@domain) files under that merchant, so no two merchants may have one sender.
 //
 //	go run ./infra/cmd/admin merchant put -id acme -name "Acme Outdoor" -tz Europe/Paris -shop-origin https://acme.example \
 //	    -sender support@acme.example -sender-name "Acme Outdoor"
@@ -156,6 +158,9 @@ func merchantPut(ctx context.Context, store Store, args []string, out io.Writer)
 		return err
 	}
 	fmt.Fprintf(out, "merchant %s saved\npublishable key: %s\nwebhook URLs: <api>/webhooks/%s/stripe, <api>/webhooks/%s/aftership\n", m.ID, m.PublishableKey, m.ID, m.ID)
+	if m.Sender.Address != "" {
+		fmt.Fprintf(out, "support mailbox: %s (customers' mail to it reaches %s; SES receiving must take its domain)\n", dynamo.NormalAddress(m.Sender.Address), m.ID)
+	}
 	return nil
 }
 

@@ -31,6 +31,9 @@ func TestAdmin(t *testing.T) {
 	}{
 		{"merchant put -id acme -name Acme -tz Europe/Paris -shop-origin https://acme.example -sender support@acme.example -sender-name Acme", "", "publishable key: pk_"},
 		{"merchant put -id acme -name Acme -sender Eve<x@evil.example>", "-sender", ""},
+		// The sender is the support mailbox: one merchant's, however it is spelled.
+		{"merchant put -id bolt -name Bolt -sender Support@ACME.example", "support@acme.example is already the support address of another merchant", ""},
+		{"merchant put -id bolt -name Bolt -sender help@bolt.example", "", "support mailbox: help@bolt.example"},
 		{"merchant put -id acme -name Acme -sender not-an-address", "-sender", ""},
 		{"merchant put -id Acme! -name x", "-id", ""},
 		{"merchant put -id acme -name Acme -tz Mars/Olympus", "-tz", ""},
@@ -70,6 +73,11 @@ func TestAdmin(t *testing.T) {
 		t.Errorf("stored merchant = %+v, %v; want Acme with its shop origin and sender", m, err)
 	}
 	store := dynamo.New(db.Client, "bd")
+	for addr, want := range map[string]string{"support@acme.example": "acme", "support+tk_1@acme.example": "acme", "help@bolt.example": "bolt"} {
+		if id, _, err := store.Mailbox(ctx, addr); err != nil || id != want {
+			t.Errorf("Mailbox(%s) = %q, %v; want %s", addr, id, err, want)
+		}
+	}
 	if a, err := store.GetAgent(ctx, "acme", "5f0e-jo"); err != nil || a.Email != "kim@acme.example" || a.Role != merchant.RoleAgent {
 		t.Errorf("agent 5f0e-jo = %+v, %v; want kim@acme.example, an agent (the sub stays, the email moves)", a, err)
 	}
