@@ -658,6 +658,46 @@ async function main() {
       await shot("16-email-delivered");
     });
 
+    await check("a reply to an address that bounces turns red with the reason after Not delivered", async () => {
+      // SES's mailbox simulator address: the local SES stand-in bounces mail to it, as SES does.
+      const bouncer = "bounce@simulator.amazonses.com";
+      await sendMail({
+        host: "127.0.0.1",
+        port: smtpPort,
+        from: bouncer,
+        to: "support@demo.test",
+        data: customerMail({
+          from: `Bounce Test <${bouncer}>`,
+          to: "Demo Shop <support@demo.test>",
+          subject: `Rückfrage zur Lieferung [e2e ${stamp}]`,
+          messageId: `<e2e-bounce-${stamp}@simulator.amazonses.com>`,
+          text: "Wann kommt meine Lieferung?\n",
+        }),
+      });
+      let id = "";
+      const deadline = Date.now() + 20_000;
+      while (!id && Date.now() < deadline) {
+        id = ((await api(`/api/v1/tickets?q=${encodeURIComponent(bouncer)}`)).tickets ?? [])[0]?.id ?? "";
+        if (!id) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert(id, `no ticket for ${bouncer}`);
+      await page.goto(`${base}/tickets/${encodeURIComponent(id)}`);
+      await page.getByTestId("entry-customer").filter({ hasText: "Wann kommt meine Lieferung?" }).waitFor();
+      const text = `Ihre Lieferung kommt morgen. [e2e ${stamp}]`;
+      await page.getByTestId("composer-body").fill(text);
+      await page.getByTestId("composer-send").click();
+      const entry = page.getByTestId("entry-reply").filter({ hasText: text });
+      await entry.locator('[data-testid="delivery"][data-state="bounced"]').waitFor({ timeout: 40_000 });
+      const badge = entry.getByTestId("delivery");
+      assert(/\bdelivery-bad\b/.test((await badge.getAttribute("class")) ?? ""), "a bounce is not shown as a problem");
+      const label = (await badge.locator("span").innerText()).trim();
+      const m = (await api(`/api/v1/tickets/${encodeURIComponent(id)}`)).messages.find((x) => x.kind === "reply" && x.body === text);
+      assert(m?.delivery?.state === "bounced", `API says delivery ${JSON.stringify(m?.delivery)}`);
+      const reason = (m.delivery.reason ?? "").replace(/^\s*not delivered\s*:\s*/i, "");
+      assert(label === (reason ? `Not delivered: ${reason}` : "Not delivered"), `bounce label ${JSON.stringify(label)}; API reason ${JSON.stringify(m.delivery.reason)}`);
+      await shot("17-email-bounced");
+    });
+
     await check("switching the UI to Chinese", async () => {
       await page.goto(`${base}/tickets/${encodeURIComponent(openedId)}`);
       await page.getByTestId("ticket-view").waitFor();
@@ -683,6 +723,17 @@ async function main() {
       const lang = await page.evaluate(() => document.documentElement.lang);
       assert(lang === "zh-CN", `<html lang> = ${lang}`);
       await shot("06-chinese");
+    });
+
+    await check("the email's parts in Chinese: channel, quote toggle, attachment, delivery", async () => {
+      assert(mailTicket, "no email ticket: the check that sends the mail failed");
+      await page.goto(`${base}/tickets/${encodeURIComponent(mailTicket)}`);
+      const entry = page.getByTestId("entry-customer").filter({ hasText: "beschädigt" });
+      await entry.getByTestId("channel").getByText("邮件", { exact: true }).waitFor();
+      await entry.getByTestId("quoted-toggle").getByText("显示引用内容").waitFor();
+      await entry.getByTestId("attachment-download").getByText("下载").waitFor();
+      await page.getByTestId("entry-reply").getByTestId("delivery").getByText("已送达").waitFor();
+      await shot("18-email-chinese");
     });
 
     await check("the choice of language survives a reload; the session does too", async () => {
