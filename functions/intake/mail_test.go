@@ -20,6 +20,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo/embedded"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/merchant"
+	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/s3"
 	s3embedded "github.com/borderdesk/borderdesk/shared/s3/embedded"
 )
@@ -48,6 +49,11 @@ func (l *receiptLog) RecordReceipt(ctx context.Context, r dynamo.Receipt) error 
 
 func newMailFixture(t *testing.T) *mailFixture {
 	t.Helper()
+	return newMailFixtureWith(t, nil)
+}
+
+func newMailFixtureWith(t *testing.T, rec metrics.Recorder) *mailFixture {
+	t.Helper()
 	ctx := context.Background()
 	db, err := embedded.Start(ctx, "127.0.0.1:0", "intake")
 	if err != nil {
@@ -71,7 +77,7 @@ func newMailFixture(t *testing.T) *mailFixture {
 	f := &mailFixture{store: store, log: &receiptLog{Store: store}, mail: s3.NewObjects(bucket.Client, bucket.Bucket), bus: &bus{}}
 	f.h = intake.New(intake.Config{
 		Providers: intake.Providers(), Store: f.log, Mail: f.mail, Bus: f.bus, Now: func() time.Time { return now },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: rec,
 	})
 	return f
 }
@@ -491,5 +497,33 @@ func TestMailLongText(t *testing.T) {
 	text := msgs[0].Text
 	if n := utf8.RuneCountInString(text); n > intake.MaxMessageText || !strings.HasSuffix(text, "the rest is in the original email]") || !strings.HasPrefix(text, "Das Paket") {
 		t.Errorf("text = %d characters ending %q; want at most %d, cut with the marker", n, text[len(text)-40:], intake.MaxMessageText)
+	}
+}
+
+// TestMailMetrics: mail is counted as webhooks are, under provider email: accepted,
+// duplicate and archived by outcome, a mail that cannot be read as refused.
+func TestMailMetrics(t *testing.T) {
+	rec := &metrics.Memory{}
+	f := newMailFixtureWith(t, rec)
+	accepted := func(outcome string) []metrics.Dimension {
+		return []metrics.Dimension{metrics.Dim(metrics.Provider, intake.MailProvider), metrics.Dim(metrics.Outcome, outcome)}
+	}
+	tests := []struct {
+		name   string
+		raw    []byte
+		metric string
+		dims   []metrics.Dimension
+	}{
+		{"a new mail", eml(t, "alternative_en"), metrics.WebhooksAccepted, accepted(metrics.OutcomeAccepted)},
+		{"its duplicate", eml(t, "alternative_en"), metrics.WebhooksAccepted, accepted(metrics.OutcomeDuplicate)},
+		{"an auto-reply", eml(t, "out_of_office"), metrics.WebhooksAccepted, accepted(metrics.OutcomeArchived)},
+		{"no mail at all", []byte("\x00"), metrics.WebhooksRefused, []metrics.Dimension{metrics.Dim(metrics.Provider, intake.MailProvider), metrics.Dim(metrics.Status, "400")}},
+	}
+	for _, tc := range tests {
+		before := rec.Sum(tc.metric, tc.dims...)
+		_ = f.receive(t, tc.raw, events.Trust{}, "support@demo.test")
+		if got := rec.Sum(tc.metric, tc.dims...) - before; got != 1 {
+			t.Errorf("%s: %s%v counted %v; want 1", tc.name, tc.metric, tc.dims, got)
+		}
 	}
 }
