@@ -25,10 +25,20 @@ func bestEffortText(s string, warn func(string, ...any)) string {
 	return out
 }
 
-// validUTF8 is bestEffortText for a header value, without a warning per header.
-func validUTF8(s string) string {
+// validUTF8 is bestEffortText for a header value, without a warning per header. A header of
+// raw 8-bit bytes (old Chinese and Japanese clients send them) is almost always in the charset
+// the same client declared for its body, so that one is tried first: a guess from a dozen
+// bytes is poor.
+func validUTF8(s, bodyCharset string) string {
 	if utf8.ValidString(s) {
 		return s
+	}
+	if bodyCharset != "" {
+		if enc, err := htmlindex.Get(strings.ToLower(bodyCharset)); err == nil {
+			if out, err := enc.NewDecoder().String(s); err == nil && utf8.ValidString(out) && !strings.ContainsRune(out, utf8.RuneError) {
+				return out
+			}
+		}
 	}
 	out, _ := guessDecode([]byte(s))
 	return out

@@ -111,7 +111,8 @@ func Parse(raw []byte) (Mail, error) {
 	m.MessageID = firstID(env.GetHeader("Message-Id"))
 	m.InReplyTo = firstID(env.GetHeader("In-Reply-To"))
 	m.References = msgIDs.FindAllString(env.GetHeader("References"), -1)
-	m.Subject = oneLine(validUTF8(env.GetHeader("Subject")))
+	hint := bodyCharset(env.Root)
+	m.Subject = oneLine(validUTF8(env.GetHeader("Subject"), hint))
 	m.Language = oneLine(env.GetHeader("Content-Language"))
 	if m.Language == "" {
 		// Some clients put it on the body part only.
@@ -121,12 +122,12 @@ func Parse(raw []byte) (Mail, error) {
 			m.Language = oneLine(p.Header.Get("Content-Language"))
 		}
 	}
-	if from := addresses(env, "From", warn); len(from) > 0 {
+	if from := addresses(env, "From", hint, warn); len(from) > 0 {
 		m.From = from[0]
 	}
-	m.ReplyTo = addresses(env, "Reply-To", warn)
-	m.To = addresses(env, "To", warn)
-	m.Cc = addresses(env, "Cc", warn)
+	m.ReplyTo = addresses(env, "Reply-To", hint, warn)
+	m.To = addresses(env, "To", hint, warn)
+	m.Cc = addresses(env, "Cc", hint, warn)
 	if d, err := env.Date(); err == nil {
 		m.Date = d.UTC()
 	} else if env.GetHeader("Date") != "" {
@@ -201,6 +202,20 @@ func bodies(root *enmime.Part, warn func(string, ...any)) (text, html string) {
 	}
 	walk(root, false)
 	return strings.Join(texts, "\n\n"), html
+}
+
+// bodyCharset is the charset the first text part declares, "" when none does.
+func bodyCharset(root *enmime.Part) string {
+	p := root.DepthMatchFirst(func(p *enmime.Part) bool {
+		return strings.HasPrefix(p.ContentType, "text/") && p.Charset != ""
+	})
+	if p == nil {
+		return ""
+	}
+	if p.OrigCharset != "" {
+		return p.OrigCharset
+	}
+	return p.Charset
 }
 
 // hasText reports whether an earlier child of parent than p already is of type ctype.
@@ -315,12 +330,17 @@ var (
 
 // addresses parses an address header; a list net/mail cannot parse still yields the bare
 // addresses in it, with a warning, so a sloppy mailer's customer can be answered.
-func addresses(env *enmime.Envelope, key string, warn func(string, ...any)) []mail.Address {
+func addresses(env *enmime.Envelope, key, hint string, warn func(string, ...any)) []mail.Address {
 	v := env.Root.Header.Get(key)
 	if strings.TrimSpace(v) == "" {
 		return nil
 	}
 	list, err := env.AddressList(key)
+	if err != nil && !utf8.ValidString(v) {
+		// Raw 8-bit bytes in a name: read them as the body's charset, then parse again (net/mail
+		// takes UTF-8 names, RFC 6532).
+		list, err = enmime.ParseAddressList(validUTF8(v, hint))
+	}
 	var out []mail.Address
 	if err != nil {
 		warn("unparseable %s %q: %v", key, oneLine(v), err)
@@ -337,7 +357,7 @@ func addresses(env *enmime.Envelope, key string, warn func(string, ...any)) []ma
 		return out
 	}
 	for _, a := range list {
-		out = append(out, mail.Address{Name: oneLine(a.Name), Address: oneLine(a.Address)})
+		out = append(out, mail.Address{Name: oneLine(validUTF8(a.Name, hint)), Address: oneLine(validUTF8(a.Address, hint))})
 	}
 	return out
 }

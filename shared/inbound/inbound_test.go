@@ -288,3 +288,31 @@ func TestParseHTMLNestedTooDeep(t *testing.T) {
 		t.Errorf("Parse(deep HTML).Warnings = %q; want it named", m.Warnings)
 	}
 }
+
+// TestRawEightBitHeaders: a subject or name of raw 8-bit bytes is read in the charset the
+// client declared for its body, else guessed.
+func TestRawEightBitHeaders(t *testing.T) {
+	tests := []struct {
+		name, charset, subject, from, wantSubject, wantName string
+	}{
+		{"GBK", "GBK", "\xcd\xcb\xbf\xee\xca\xb2\xc3\xb4\xca\xb1\xba\xf2\xb5\xbd\xd5\xcb\xa3\xbf", "\xcd\xf5\xce\xb0 <wang@qq.test>", "退款什么时候到账？", "王伟"},
+		{"Shift_JIS", "Shift_JIS", "\x92\x8d\x95\xb6\x94\xd4\x8d\x86\x31\x32\x33\x34\x35", "\x8e\x52\x93\x63 <yamada@docomo.test>", "注文番号12345", "山田"},
+		{"latin1 without a body charset", "", "Gr\xfc\xdfe aus K\xf6ln", "J\xfcrgen <j@t.test>", "Grüße aus Köln", "Jürgen"},
+		{"UTF-8 as it is", "ISO-8859-1", "Caf\xc3\xa9", "Jos\xc3\xa9 <j@x.test>", "Café", "José"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctype := "text/plain"
+			if tt.charset != "" {
+				ctype += "; charset=" + tt.charset
+			}
+			m, err := Parse([]byte("From: " + tt.from + "\r\nSubject: " + tt.subject + "\r\nContent-Type: " + ctype + "\r\n\r\nx\r\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Subject != tt.wantSubject || m.From.Name != tt.wantName {
+				t.Errorf("Parse(%s) = subject %q, name %q; want %q, %q", tt.name, m.Subject, m.From.Name, tt.wantSubject, tt.wantName)
+			}
+		})
+	}
+}
