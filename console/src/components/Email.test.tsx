@@ -1,8 +1,10 @@
+/// <reference types="node" />
+import { readFileSync } from "node:fs";
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it, vi } from "vitest";
 import type { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
-import type { Delivery, EmailMeta, EntryView, TicketDetail } from "../api/types";
+import { deliveryStates, type Delivery, type EmailMeta, type EntryView, type TicketDetail } from "../api/types";
 import { I18nProvider, translate, type Locale } from "../i18n";
 import { jsonResponse, ticketDetail } from "../test/fixtures";
 import { ApiClient as RealClient } from "../api/client";
@@ -297,6 +299,7 @@ describe("delivery of a reply", () => {
     expect(plainReason("not delivered: mailbox does not exist (550 5.1.1)")).toBe("mailbox does not exist (550 5.1.1)");
     expect(plainReason("Not Delivered:   x")).toBe("x");
     expect(plainReason("mailbox full")).toBe("mailbox full");
+    expect(plainReason("not sent: jonas@example.de bounced on 2 Dec (mailbox does not exist)")).toBe("jonas@example.de bounced on 2 Dec (mailbox does not exist)");
     expect(plainReason("not delivered:")).toBe("not delivered:");
   });
 });
@@ -389,5 +392,40 @@ describe("TicketView and email", () => {
     fireEvent.click(await screen.findByTestId("attachment-download"));
     expect(text(await screen.findByTestId("attachment-error"))).toBe("Couldn't open foto.jpg: attachment not found");
     expect(openUrl).not.toHaveBeenCalled();
+  });
+});
+
+// The console's types against the API's own description of them (functions/api/openapi.json):
+// a field renamed or a state added on one side fails here, not in front of an agent.
+describe("the contract with functions/api/openapi.json", () => {
+  type Schema = { properties: Record<string, { enum?: string[] }>; required?: string[] };
+  const spec = JSON.parse(readFileSync(`${import.meta.dirname}/../../../functions/api/openapi.json`, "utf8")) as {
+    components: { schemas: Record<string, Schema> };
+  };
+  const schema = (name: string) => spec.components.schemas[name];
+  const fits = (name: string, value: object) => {
+    const s = schema(name);
+    expect(Object.keys(value).filter((k) => !(k in s.properties)), `${name}: fields the API does not have`).toEqual([]);
+    expect((s.required ?? []).filter((k) => !(k in value)), `${name}: required fields missing`).toEqual([]);
+  };
+
+  it("knows every delivery state the API sends, and no other", () => {
+    expect([...(schema("DeliveryView").properties.state.enum ?? [])].sort()).toEqual([...deliveryStates].sort());
+  });
+
+  it("the fixtures are shaped as the API's EntryView, EmailView, AttachmentView, Trust, DeliveryView and AttachmentLink", () => {
+    const full: Required<Delivery> = { state: "bounced", reason: "not delivered: x", at: "2026-12-02T10:00:00Z" };
+    fits("EntryView", customer());
+    fits("EntryView", reply(full));
+    fits("DeliveryView", full);
+    const email: Required<EmailMeta> = { ...mailed, subject: "s", quoted: "q", html: "<p>h</p>", attachments: mailed.attachments ?? [], trust: { spam: "PASS", virus: "PASS", spf: "FAIL", dkim: "PASS", dmarc: "FAIL", suspicious: true } };
+    fits("EmailView", email);
+    fits("Trust", email.trust);
+    for (const a of email.attachments) fits("AttachmentView", a);
+    fits("AttachmentLink", { url: "u", expires_at: "2026-12-02T10:05:00Z", filename: "f", content_type: "image/png", size: 1 });
+    // And the fields the console reads are all ones the API describes.
+    for (const k of ["channel", "email", "delivery"]) expect(schema("EntryView").properties).toHaveProperty(k);
+    for (const k of ["subject", "quoted", "html", "attachments", "trust"]) expect(schema("EmailView").properties).toHaveProperty(k);
+    for (const k of ["refused", "size", "content_type", "filename", "id"]) expect(schema("AttachmentView").properties).toHaveProperty(k);
   });
 });

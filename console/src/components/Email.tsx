@@ -283,10 +283,11 @@ function deliveryTone(state: string): "ok" | "wait" | "warn" | "bad" | "" {
 /**
  * plainReason is the server's reason without an English lead-in the console words itself:
  * "not delivered: mailbox does not exist (550 5.1.1)" follows "Not delivered" (or "未送达")
- * as "mailbox does not exist (550 5.1.1)". The rest is shown as sent.
+ * as "mailbox does not exist (550 5.1.1)", and "not sent: … bounced on 2 Dec" follows "Could
+ * not be sent". The rest is shown as sent.
  */
 export function plainReason(reason: string): string {
-  return reason.replace(/^\s*(not delivered|delayed|failed|could not be sent|complaint)\s*:\s*/i, "").trim() || reason.trim();
+  return reason.replace(/^\s*(not delivered|not sent|delayed|failed|could not be sent|complaint)\s*:\s*/i, "").trim() || reason.trim();
 }
 
 /** deliveryText words a delivery state, with the server's reason when it has one. */
