@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -130,6 +131,30 @@ type Change struct {
 	// committed with it through the outbox as Source.
 	Announce func(t ticket.Ticket, e ticket.Entry) ([]events.Event, error)
 	Source   string
+	// IfSeen, when set, applies the change only to the ticket as the caller last saw it, so
+	// that nothing that arrived since (a chargeback joining, a customer's answer) is solved
+	// away unseen. The version it names is the condition of the write itself, not a check
+	// before it: news landing between the read and the write still refuses the change.
+	IfSeen *Seen
+}
+
+// Seen is a ticket as a caller last saw it: the id of the ticket they were shown (the
+// survivor's, when they opened a merged one) and its version. The id matters: a merge moves
+// the caller onto another ticket whose version may well equal the one they saw.
+type Seen struct {
+	TicketID string
+	Version  int64
+}
+
+// StaleError is the cause of the errs.Conflict a change with IfSeen gets when the ticket is
+// no longer as the caller saw it. Ticket is the ticket as it is now.
+type StaleError struct {
+	Seen   Seen
+	Ticket ticket.Ticket
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("ticket %s is %s at version %d, not %s at version %d as seen", e.Ticket.ID, e.Ticket.Status, e.Ticket.Version, e.Seen.TicketID, e.Seen.Version)
 }
 
 // Idempotency identifies one request among its retries.
@@ -144,7 +169,9 @@ const idempotencyRetain = 24 * time.Hour
 // ChangeTicket applies c to ticket id (or its survivor, when id was merged) under
 // optimistic locking and returns the ticket and the entry recorded. A change that changes
 // nothing writes nothing. A change with an Idempotency key already used answers the entry
-// recorded the first time (errs.Unprocessable when the key came with another request).
+// recorded the first time (errs.Unprocessable when the key came with another request). A
+// change with IfSeen on a ticket that moved on since is an errs.Conflict whose cause is a
+// *StaleError, and writes nothing.
 func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Change) (ticket.Ticket, ticket.Entry, error) {
 	for range maxAttempts {
 		t, err := s.loadLive(ctx, merchantID, id)
@@ -169,6 +196,13 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 			}
 		}
 		prev := t.Version
+		if c.IfSeen != nil {
+			// After the replay check: a retried change must find its own write, not stale news.
+			if t.ID != c.IfSeen.TicketID || t.Version != c.IfSeen.Version {
+				return t, ticket.Entry{}, errs.Wrap(errs.Conflict, &StaleError{Seen: *c.IfSeen, Ticket: t}, "ticket %s changed since it was read", id)
+			}
+			prev = c.IfSeen.Version // the write's condition: still the version the caller saw
+		}
 		changed := c.Entry.Kind == ticket.EntryReply || c.Entry.Kind == ticket.EntryNote
 		if c.Status != "" && c.Status != t.Status {
 			if err := ticket.CheckStatusChange(t.Status, c.Status); err != nil {

@@ -2,7 +2,9 @@ package dynamo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -167,5 +169,106 @@ func TestListTicketsPaginatesFiltersAndStaysInTenant(t *testing.T) {
 	first, _ := s.ListTickets(ctx, "demo", ticket.Filter{Limit: 1})
 	if _, err := s.ListTickets(ctx, "acme", ticket.Filter{Cursor: first.Next}); !errs.Is(err, errs.Invalid) {
 		t.Errorf("acme with demo's cursor: error = %v; want invalid", err)
+	}
+}
+
+// TestChangeTicketIfSeen: an agent's change made from a view of the ticket that news has
+// overtaken — an event joining between their read and their change, even one joining while
+// the change is in flight, or a merge onto a ticket whose version happens to match — is
+// refused with the ticket as it now is, and writes nothing.
+func TestChangeTicketIfSeen(t *testing.T) {
+	ctx := context.Background()
+	dispute := payment("1001")
+	dispute.Dispute = &events.Dispute{ID: "dp_1", Reason: "fraudulent", Status: "needs_response", Amount: events.Money{Amount: 4990, Currency: "eur"}}
+	chargeback := fact(t, "demo", "cb", events.PaymentDisputeOpened, t0.Add(time.Hour), dispute)
+	parcel := func(id, order string, at time.Time) ticket.Fact {
+		return fact(t, "demo", id, events.ShipmentDelayed, at, events.Shipment{TrackingNumber: "GLS42", Carrier: "gls", OrderID: order, Status: "InTransit"})
+	}
+
+	tests := []struct {
+		name string
+		// setup opens the tickets; seen names the one the agent opened. between runs after
+		// the agent's read and before their change; during, inside the change's transaction.
+		setup          []ticket.Fact
+		seen           string
+		between        []ticket.Fact
+		during         []ticket.Fact
+		star           bool // no IfSeen: the change goes through whatever happened
+		wantStale      bool
+		wantStatusOpen bool
+	}{
+		{name: "nothing new", setup: []ticket.Fact{fact(t, "demo", "f1", events.PaymentFailed, t0, payment("1001"))}, seen: "tk_001"},
+		{name: "chargeback joined after the read", setup: []ticket.Fact{fact(t, "demo", "f1", events.PaymentFailed, t0, payment("1001"))}, seen: "tk_001",
+			between: []ticket.Fact{chargeback}, wantStale: true, wantStatusOpen: true},
+		{name: "chargeback joined during the change", setup: []ticket.Fact{fact(t, "demo", "f1", events.PaymentFailed, t0, payment("1001"))}, seen: "tk_001",
+			during: []ticket.Fact{chargeback}, wantStale: true, wantStatusOpen: true},
+		{name: "without IfSeen news does not stop it", setup: []ticket.Fact{fact(t, "demo", "f1", events.PaymentFailed, t0, payment("1001"))}, seen: "tk_001",
+			between: []ticket.Fact{chargeback}, star: true},
+		// tk_002 is at version 2 when seen; merged into tk_001 (1 → 2): same version, another ticket.
+		{name: "merged into a ticket at the same version", seen: "tk_002",
+			setup: []ticket.Fact{
+				fact(t, "demo", "f1", events.PaymentFailed, t0, payment("1001")),
+				parcel("p1", "", t0.Add(time.Minute)), parcel("p2", "", t0.Add(2*time.Minute)),
+			},
+			between: []ticket.Fact{parcel("p3", "1001", t0.Add(3*time.Minute))}, wantStale: true, wantStatusOpen: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			newID := ids()
+			apply := func(fs []ticket.Fact) {
+				for _, f := range fs {
+					if _, err := s.ApplyFact(ctx, f, newID); err != nil {
+						t.Fatalf("ApplyFact(%s): %v", f.Event.ID, err)
+					}
+				}
+			}
+			apply(tc.setup)
+			shown, _, err := s.GetTicket(ctx, "demo", tc.seen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apply(tc.between)
+			c := dynamo.Change{Status: ticket.StatusSolved, Entry: ticket.Entry{ID: "solve", Kind: ticket.EntryStatus, At: t0.Add(2 * time.Hour), Author: "sub-li", Body: "status solved"}}
+			if !tc.star {
+				c.IfSeen = &dynamo.Seen{TicketID: shown.ID, Version: shown.Version}
+			}
+			if tc.during != nil {
+				// Announce runs after the change's read and before its write.
+				done := false
+				c.Source = events.SourceAPI
+				c.Announce = func(ticket.Ticket, ticket.Entry) ([]events.Event, error) {
+					if !done {
+						done = true
+						apply(tc.during)
+					}
+					return nil, nil
+				}
+			}
+			_, _, changeErr := s.ChangeTicket(ctx, "demo", tc.seen, c)
+			var stale *dynamo.StaleError
+			if got := errors.As(changeErr, &stale); got != tc.wantStale || (changeErr != nil && !tc.wantStale) {
+				t.Fatalf("ChangeTicket(%s, seen v%d) error = %v; want stale %v", tc.seen, shown.Version, changeErr, tc.wantStale)
+			}
+			now, entries, err := s.GetTicket(ctx, "demo", tc.seen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stale != nil {
+				if !errs.Is(changeErr, errs.Conflict) {
+					t.Errorf("stale error kind = %s; want conflict", errs.KindOf(changeErr))
+				}
+				if stale.Ticket.ID != now.ID || stale.Ticket.Version != now.Version {
+					t.Errorf("StaleError.Ticket = %s v%d; want the ticket as it is, %s v%d", stale.Ticket.ID, stale.Ticket.Version, now.ID, now.Version)
+				}
+			}
+			if open := now.Status == ticket.StatusOpen; open != tc.wantStatusOpen {
+				t.Errorf("ticket %s is %s; want open %v", now.ID, now.Status, tc.wantStatusOpen)
+			}
+			solved := slices.ContainsFunc(entries, func(e ticket.Entry) bool { return e.ID == "solve" })
+			if solved == tc.wantStale {
+				t.Errorf("timeline has the solve entry = %v; want %v", solved, !tc.wantStale)
+			}
+		})
 	}
 }
