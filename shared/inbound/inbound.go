@@ -172,7 +172,7 @@ func Parse(raw []byte) (Mail, error) {
 		}
 	}
 
-	m.Attachments = files(env)
+	m.Attachments = files(env.Root)
 	m.Auto = automatic(env, m.From, m.Subject)
 	return m, nil
 }
@@ -189,7 +189,7 @@ func bodies(root *enmime.Part, warn func(string, ...any)) (text, html string) {
 			for c := p.FirstChild; c != nil; c = c.NextSibling {
 				walk(c, p.ContentType == "multipart/alternative")
 			}
-		case p.Disposition == "attachment":
+		case isFile(p):
 		case p.ContentType == "text/plain" || (p.ContentType == "" && p.Parent == nil):
 			if !inAlternative || !hasText(p.Parent, "text/plain", p) {
 				texts = append(texts, repairMislabeled(string(p.Content), p.Charset, warn))
@@ -231,10 +231,34 @@ func hasText(parent *enmime.Part, ctype string, p *enmime.Part) bool {
 	return false
 }
 
-// files returns the attachments and inline images, each with a safe file name.
-func files(env *enmime.Envelope) []Part {
+// isFile reports whether p is a file rather than the body: an attachment, or a part with a
+// file name ("notes.txt" that Apple Mail sends inline). The root is always the body.
+func isFile(p *enmime.Part) bool {
+	return p.Parent != nil && (p.Disposition == "attachment" || p.FileName != "")
+}
+
+// notFiles are the parts that are neither body nor file: the machine-readable halves of
+// reports, which Auto has read.
+var notFiles = map[string]bool{
+	"message/delivery-status": true, "message/global-delivery-status": true,
+	"message/disposition-notification": true, "message/feedback-report": true,
+	"text/rfc822-headers": true, "message/global-headers": true,
+}
+
+// files returns the mail's files in the order the mail has them — attachments, inline images,
+// a forwarded mail as message/rfc822 — each with a safe file name. Text parts without a name
+// are body (or the other half of an alternative), not files.
+func files(root *enmime.Part) []Part {
 	var out []Part
-	add := func(p *enmime.Part, inline bool) {
+	_ = root.DepthMatchAll(func(p *enmime.Part) bool {
+		switch {
+		case p.FirstChild != nil || strings.HasPrefix(p.ContentType, "multipart/"):
+			return false
+		case notFiles[p.ContentType]:
+			return false
+		case !isFile(p) && (strings.HasPrefix(p.ContentType, "text/") || p.ContentType == ""):
+			return false
+		}
 		name := safeFilename(p.FileName)
 		if name == "" {
 			name = fmt.Sprintf("attachment-%d%s", len(out)+1, extension(p.ContentType))
@@ -243,25 +267,10 @@ func files(env *enmime.Envelope) []Part {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
+		inline := p.Disposition == "inline" || (p.Disposition == "" && p.ContentID != "")
 		out = append(out, Part{Filename: name, ContentType: ctype, Inline: inline, Data: p.Content})
-	}
-	for _, p := range env.Attachments {
-		add(p, false)
-	}
-	for _, p := range env.Inlines {
-		if strings.HasPrefix(p.ContentType, "text/") && p.FileName == "" {
-			continue // an inline text part is body, already in Text
-		}
-		add(p, true)
-	}
-	// An image in a multipart/related without a Content-Disposition is still a file the mail
-	// shows; message/* and text/* parts of that kind are bodies or reports, not files.
-	for _, p := range env.OtherParts {
-		if strings.HasPrefix(p.ContentType, "image/") || strings.HasPrefix(p.ContentType, "application/") ||
-			strings.HasPrefix(p.ContentType, "audio/") || strings.HasPrefix(p.ContentType, "video/") {
-			add(p, p.ContentID != "")
-		}
-	}
+		return false
+	})
 	return out
 }
 

@@ -208,6 +208,9 @@ func TestAttachmentNames(t *testing.T) {
 		"--B\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename*=UTF-8''%E5%86%99%E7%9C%9F.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n" +
 		"--B\r\nContent-Type: image/jpeg\r\nContent-Disposition: inline\r\nContent-ID: <img1>\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n" +
 		"--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"C:\\\\Users\\\\me\\\\=?UTF-8?B?UmVjaG51bmcucGRm?=\"\r\n\r\nxyz\r\n" +
+		"--B\r\nContent-Type: text/plain; name=\"notes.txt\"\r\nContent-Disposition: inline; filename=\"notes.txt\"\r\n\r\nsize 39\r\n" +
+		"--B\r\nContent-Type: text/plain\r\n\r\nand more words\r\n" +
+		"--B\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\nFrom: shop@demo.test\r\nSubject: Your order\r\n\r\nconfirmed\r\n" +
 		"--B--\r\n"
 	m, err := Parse([]byte(raw))
 	if err != nil {
@@ -218,12 +221,18 @@ func TestAttachmentNames(t *testing.T) {
 		got = append(got, a.Filename+"|"+a.ContentType+"|"+map[bool]string{true: "inline", false: "attachment"}[a.Inline])
 	}
 	want := []string{"passwd|application/pdf|attachment", "写真.png|image/png|attachment",
-		"Rechnung.pdf|application/octet-stream|attachment", "attachment-4.jpg|image/jpeg|inline"}
+		"attachment-3.jpg|image/jpeg|inline", "Rechnung.pdf|application/octet-stream|attachment",
+		"notes.txt|text/plain|inline", "attachment-6.eml|message/rfc822|attachment"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Parse(attachments) = %q; want %q", got, want)
 	}
-	if m.Text != "see files" {
-		t.Errorf("Parse(attachments).Text = %q; want %q", m.Text, "see files")
+	if want := "see files\n\nand more words"; m.Text != want {
+		t.Errorf("Parse(attachments).Text = %q; want %q", m.Text, want)
+	}
+	// A mail that is only an image is a file, not a body.
+	m, err = Parse([]byte("From: a@b.test\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"))
+	if err != nil || len(m.Attachments) != 1 || m.Attachments[0].Filename != "attachment-1.png" || m.Text != "" {
+		t.Errorf("Parse(image only) = %+v, %v; want one file attachment-1.png and no text", m.Attachments, err)
 	}
 }
 
