@@ -341,25 +341,62 @@ describe("TicketView and email", () => {
     });
     const api = new RealClient({ token: () => "tok-anna", onUnauthorized: () => {}, fetch: fetchFn as typeof fetch });
     const opened: string[] = [];
-    const openUrl = vi.fn((u: string) => {
-      // The link is asked for first: nothing opens before the API has answered.
-      expect(fetchFn.mock.calls.some(([p]) => String(p).endsWith("/attachments/a1"))).toBe(true);
-      opened.push(u);
+    const tab = {
+      go: vi.fn((u: string) => {
+        // The link is asked for first: the tab goes nowhere before the API has answered.
+        expect(fetchFn.mock.calls.some(([p]) => String(p).endsWith("/attachments/a1"))).toBe(true);
+        opened.push(u);
+      }),
+      close: vi.fn(),
+    };
+    const openTab = vi.fn(() => {
+      // The tab itself opens on the click, before the API is asked (a popup after an await is blocked).
+      expect(fetchFn.mock.calls.some(([p]) => String(p).endsWith("/attachments/a1"))).toBe(false);
+      return tab;
     });
     render(
       <I18nProvider initial="en">
-        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} openUrl={openUrl} />
+        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} openTab={openTab} />
       </I18nProvider>,
     );
     fireEvent.click(await screen.findByTestId("attachment-download"));
     await waitFor(() => expect(opened).toEqual([url]));
+    expect(openTab).toHaveBeenCalledTimes(1);
+    expect(tab.close).not.toHaveBeenCalled();
     const call = fetchFn.mock.calls.find(([p]) => String(p).endsWith("/attachments/a1"));
     expect(call?.[1]?.method).toBe("GET");
     expect((call?.[1]?.headers as Record<string, string>).Authorization).toBe("Bearer tok-anna");
     expect(screen.queryByTestId("attachment-error")).toBeNull();
   });
 
-  it("by default opens the URL in a new tab without an opener", async () => {
+  it("by default opens an empty tab on the click, cuts it off from the console, then points it at the URL", async () => {
+    const url = "https://mail-bucket.s3.amazonaws.com/a1?X-Amz-Signature=abc";
+    let answer: (v: unknown) => void = () => {};
+    const link = vi.fn(() => new Promise((r) => (answer = r)));
+    const { api } = fakeApi(ticketDetail("tk_1", { timeline: [customer()] }), link);
+    const win = { opener: window as unknown, closed: false, location: { href: "" }, close: vi.fn() };
+    const open = vi.spyOn(window, "open").mockImplementation(() => win as unknown as Window);
+    try {
+      render(
+        <I18nProvider initial="en">
+          <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} />
+        </I18nProvider>,
+      );
+      fireEvent.click(await screen.findByTestId("attachment-download"));
+      await waitFor(() => expect(link).toHaveBeenCalledWith("tk_1", "a1"));
+      expect(open).toHaveBeenCalledWith("", "_blank");
+      expect(win.opener).toBeNull();
+      expect(win.location.href).toBe("");
+      answer({ url, expires_at: "", filename: "foto.jpg", content_type: "image/jpeg", size: 1 });
+      await waitFor(() => expect(win.location.href).toBe(url));
+      expect(open).toHaveBeenCalledTimes(1);
+      expect(win.close).not.toHaveBeenCalled();
+    } finally {
+      open.mockRestore();
+    }
+  });
+
+  it("when no tab could be opened on the click, tries the URL in a new tab without an opener", async () => {
     const url = "https://mail-bucket.s3.amazonaws.com/a1?X-Amz-Signature=abc";
     const link = vi.fn(async () => ({ url, expires_at: "", filename: "foto.jpg", content_type: "image/jpeg", size: 1 }));
     const { api } = fakeApi(ticketDetail("tk_1", { timeline: [customer()] }), link);
@@ -371,27 +408,28 @@ describe("TicketView and email", () => {
         </I18nProvider>,
       );
       fireEvent.click(await screen.findByTestId("attachment-download"));
-      await waitFor(() => expect(open).toHaveBeenCalledWith(url, "_blank", "noopener,noreferrer"));
-      expect(link).toHaveBeenCalledWith("tk_1", "a1");
+      await waitFor(() => expect(open).toHaveBeenLastCalledWith(url, "_blank", "noopener,noreferrer"));
+      expect(open).toHaveBeenNthCalledWith(1, "", "_blank");
     } finally {
       open.mockRestore();
     }
   });
 
-  it("a 404 for the link (another merchant's, refused or unknown) opens nothing and says so", async () => {
+  it("a 404 for the link (another merchant's, refused or unknown) closes the tab again and says so", async () => {
     const link = vi.fn(async () => {
       throw new ApiError(404, "not_found", "attachment not found");
     });
     const { api } = fakeApi(ticketDetail("tk_1", { timeline: [customer()] }), link);
-    const openUrl = vi.fn();
+    const tab = { go: vi.fn(), close: vi.fn() };
     render(
       <I18nProvider initial="en">
-        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} openUrl={openUrl} />
+        <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={0} openTab={() => tab} />
       </I18nProvider>,
     );
     fireEvent.click(await screen.findByTestId("attachment-download"));
     expect(text(await screen.findByTestId("attachment-error"))).toBe("Couldn't open foto.jpg: attachment not found");
-    expect(openUrl).not.toHaveBeenCalled();
+    expect(tab.go).not.toHaveBeenCalled();
+    expect(tab.close).toHaveBeenCalledTimes(1);
   });
 });
 

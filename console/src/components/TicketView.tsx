@@ -31,16 +31,36 @@ export interface TicketViewProps {
    * `survivor`. The console then follows the survivor; this view shows it meanwhile.
    */
   onMoved?: (survivor: string, from: string) => void;
-  /** Opens an attachment's download URL; a new tab by default (the URL answers as a download). */
-  openUrl?: (url: string) => void;
+  /** Opens the tab an attachment downloads in; blankTab by default. */
+  openTab?: () => DownloadTab;
+}
+
+/** DownloadTab is a tab opened on the click, pointed at the download link once the API answers. */
+export interface DownloadTab {
+  go(url: string): void;
+  close(): void;
 }
 
 /**
- * openInNewTab opens a presigned download URL. noopener: the storage host's page gets no handle
- * on the console; the URL carries its own short-lived signature, so no token goes with it.
+ * blankTab opens an empty tab at once, on the click, and points it at the presigned URL when
+ * the API has answered. Opening the tab only after the await would be a popup without a user
+ * gesture, which Safari blocks outright (Chrome and Firefox allow it for a few seconds). The tab
+ * is cut off from the console (opener = null) before anything loads in it; the URL answers as
+ * an attachment, so browsers download it (Chrome then closes the empty tab). If no tab could
+ * be opened, the URL is tried in a new tab directly.
  */
-function openInNewTab(url: string) {
-  window.open(url, "_blank", "noopener,noreferrer");
+export function blankTab(): DownloadTab {
+  const w = window.open("", "_blank");
+  if (w) w.opener = null;
+  return {
+    go(url) {
+      if (w && !w.closed) w.location.href = url;
+      else window.open(url, "_blank", "noopener,noreferrer");
+    },
+    close() {
+      w?.close();
+    },
+  };
 }
 
 /** The API's tag rules (functions/api/handlers.go), checked here to say so before sending. */
@@ -71,7 +91,7 @@ export function TicketView({
   me = "",
   onOpen,
   onMoved,
-  openUrl = openInNewTab,
+  openTab = blankTab,
 }: TicketViewProps) {
   const { t, locale } = useI18n();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
@@ -156,13 +176,22 @@ export function TicketView({
     fetchDetail(true);
   }
 
-  /** openAttachment asks the API for the attachment's link (with the agent's token), then opens it. */
+  /**
+   * openAttachment asks the API for the attachment's link (with the agent's token), then opens
+   * it in the tab opened on the click; a failed ask closes that tab again.
+   */
   const openAttachment = useCallback(
     async (a: Attachment) => {
-      const link = await api.attachmentLink(target, a.id);
-      openUrl(link.url);
+      const tab = openTab();
+      try {
+        const link = await api.attachmentLink(target, a.id);
+        tab.go(link.url);
+      } catch (e) {
+        tab.close();
+        throw e;
+      }
     },
-    [api, target, openUrl],
+    [api, target, openTab],
   );
 
   /** applied shows a PATCH's answer: the header at once, the new timeline line on a re-read. */
