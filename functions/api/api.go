@@ -112,7 +112,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // consoleCORS is what the console may do cross-origin.
 var consoleCORS = cors.Policy{
 	Methods: []string{"GET", "POST", "PATCH"},
-	Headers: []string{"Authorization", "Content-Type", "Idempotency-Key"},
+	Headers: []string{"Authorization", "Content-Type", "Idempotency-Key", "If-Match"},
 	MaxAge:  time.Hour,
 }
 

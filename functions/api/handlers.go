@@ -46,7 +46,7 @@ func (s *Server) authed(role merchant.Role, h handlerFunc) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		if err := h(w, r, c, log); err != nil {
+		if err := h(w, r, c, log); err != nil && !failStale(w, r, log, err) {
 			httpjson.Fail(w, r, log, err)
 		}
 	})
@@ -164,6 +164,7 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request, c auth.Claims
 	}
 	s.markRead(r, c, t, log)
 	dir := s.directory(r, c, log)
+	w.Header().Set("ETag", etag(t))
 	httpjson.Write(w, http.StatusOK, detail(t, entries, dir, s.deliveries(r, c, entries, log)))
 	return nil
 }
@@ -269,12 +270,21 @@ const (
 	maxTagLen = 32
 )
 
+// patchTicket changes a ticket's status, assignee or tags. With If-Match (the ETag GET
+// answered) it changes the ticket only as the caller saw it: an agent solving from a view
+// that a chargeback or a customer's answer has overtaken gets 412 and changes nothing, so
+// the news does not leave the open inbox unseen. Without If-Match (API clients other than
+// the console) it changes the ticket as it is.
 func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
+	seen, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	var req TicketUpdate
 	if err := httpjson.Decode(r.Body, &req); err != nil {
 		return err
 	}
-	change := dynamo.Change{}
+	change := dynamo.Change{IfSeen: seen}
 	var said []string
 	params := map[string]string{}
 	if req.Status != nil {
@@ -327,6 +337,7 @@ func (s *Server) patchTicket(w http.ResponseWriter, r *http.Request, c auth.Clai
 	s.markRead(r, c, t, log)
 	log.Info("ticket changed", "ticket_id", id, "change", change.Entry.Body)
 	dir := s.directory(r, c, log)
+	w.Header().Set("ETag", etag(t))
 	httpjson.Write(w, http.StatusOK, summary(t, dir))
 	return nil
 }
@@ -356,6 +367,9 @@ type NewMessage struct {
 	Body string `json:"body"`
 }
 
+// addMessage adds a reply or a note. It takes no If-Match: both are additive, and an agent's
+// answer must not be refused because news arrived while they wrote it — the news stays on
+// the timeline and in the inbox either way, and nothing is solved away.
 func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claims, log *slog.Logger) error {
 	var req NewMessage
 	if err := httpjson.Decode(r.Body, &req); err != nil {

@@ -547,7 +547,7 @@ func seedReplies(t *testing.T, store *dynamo.Store) {
 }
 
 // errorKinds is the kind each error status carries.
-var errorKinds = map[int]string{400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "too_large", 422: "unprocessable"}
+var errorKinds = map[int]string{400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 412: "stale", 413: "too_large", 422: "unprocessable"}
 
 // contractServer is the API on a seeded embedded table, with the tokens of its callers.
 func contractServer(t *testing.T, clock func() time.Time, opts ...api.Option) (*httptest.Server, map[string]string) {
@@ -623,138 +623,153 @@ func TestContract(t *testing.T) {
 		body  string
 		want  int
 		key   string // the Idempotency-Key header, if any
+		// ifMatch is the If-Match header, if any: "{etag}" is the ETag of the latest answer
+		// that had one, "{etag-1}" the one before it.
+		ifMatch string
 	}{
-		{me, "/api/v1/me", "li", "", 200, ""},
-		{me, "/api/v1/me", "kim", "", 200, ""},
-		{me, "/api/v1/me", "sam", "", 200, ""},
-		{me, "/api/v1/me", "nobody", "", 401, ""},
-		{me, "/api/v1/me", "expired", "", 401, ""},
-		{me, "/api/v1/me", "forged", "", 401, ""},
-		{me, "/api/v1/me", "ghost", "", 404, ""},
-		{me, "/api/v1/me", "norole", "", 403, ""},
+		{me, "/api/v1/me", "li", "", 200, "", ""},
+		{me, "/api/v1/me", "kim", "", 200, "", ""},
+		{me, "/api/v1/me", "sam", "", 200, "", ""},
+		{me, "/api/v1/me", "nobody", "", 401, "", ""},
+		{me, "/api/v1/me", "expired", "", 401, "", ""},
+		{me, "/api/v1/me", "forged", "", 401, "", ""},
+		{me, "/api/v1/me", "ghost", "", 404, "", ""},
+		{me, "/api/v1/me", "norole", "", 403, "", ""},
 
-		{list, "/api/v1/tickets", "li", "", 200, ""},
-		{list, "/api/v1/tickets?limit=2", "li", "", 200, ""},
-		{list, "/api/v1/tickets?limit=2&cursor={cursor}", "li", "", 200, ""},
-		{list, "/api/v1/tickets?cursor={cursor}", "sam", "", 400, ""},
-		{list, "/api/v1/tickets?status=open&category=chargeback&priority=urgent&limit=100", "li", "", 200, ""},
-		{list, "/api/v1/tickets?category=shipping_exception", "li", "", 200, ""},
-		{list, "/api/v1/tickets?status=closed", "li", "", 200, ""},
-		{list, "/api/v1/tickets", "sam", "", 200, ""},
-		{list, "/api/v1/tickets", "nobody", "", 401, ""},
-		{list, "/api/v1/tickets", "norole", "", 403, ""},
-		{list, "/api/v1/tickets?status=bogus", "li", "", 400, ""},
-		{list, "/api/v1/tickets?category=bogus", "li", "", 400, ""},
-		{list, "/api/v1/tickets?priority=bogus", "li", "", 400, ""},
-		{list, "/api/v1/tickets?limit=0", "li", "", 400, ""},
-		{list, "/api/v1/tickets?limit=101", "li", "", 400, ""},
-		{list, "/api/v1/tickets?limit=ten", "li", "", 400, ""},
-		{list, "/api/v1/tickets?cursor=not-a-cursor", "li", "", 400, ""},
-		{list, "/api/v1/tickets?sort=priority&limit=2", "li", "", 200, ""},
-		{list, "/api/v1/tickets?sort=priority&limit=2&cursor={cursor}", "li", "", 200, ""},
-		{list, "/api/v1/tickets?sort=oldest&language=de", "li", "", 200, ""},
-		{list, "/api/v1/tickets?sort=sideways", "li", "", 400, ""},
-		{list, "/api/v1/tickets?q=anna@example.de", "li", "", 200, ""},
-		{list, "/api/v1/tickets?q=anna@example.de", "sam", "", 200, ""},
-		{list, "/api/v1/tickets?q=x&cursor=abc", "li", "", 400, ""},
+		{list, "/api/v1/tickets", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?limit=2", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?limit=2&cursor={cursor}", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?cursor={cursor}", "sam", "", 400, "", ""},
+		{list, "/api/v1/tickets?status=open&category=chargeback&priority=urgent&limit=100", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?category=shipping_exception", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?status=closed", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets", "sam", "", 200, "", ""},
+		{list, "/api/v1/tickets", "nobody", "", 401, "", ""},
+		{list, "/api/v1/tickets", "norole", "", 403, "", ""},
+		{list, "/api/v1/tickets?status=bogus", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?category=bogus", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?priority=bogus", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?limit=0", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?limit=101", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?limit=ten", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?cursor=not-a-cursor", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?sort=priority&limit=2", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?sort=priority&limit=2&cursor={cursor}", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?sort=oldest&language=de", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?sort=sideways", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?q=anna@example.de", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?q=anna@example.de", "sam", "", 200, "", ""},
+		{list, "/api/v1/tickets?q=x&cursor=abc", "li", "", 400, "", ""},
 		// A search pages like the inbox, and its cursor continues only that search.
-		{list, "/api/v1/tickets?q=anna@example.de&limit=1", "li", "", 200, ""},
-		{list, "/api/v1/tickets?q=anna@example.de&limit=1&cursor={cursor}", "li", "", 200, ""},
-		{list, "/api/v1/tickets?limit=1&cursor={cursor}", "li", "", 400, ""},
-		{list, "/api/v1/tickets?q=anna@example.de&sort=priority", "li", "", 200, ""},
+		{list, "/api/v1/tickets?q=anna@example.de&limit=1", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?q=anna@example.de&limit=1&cursor={cursor}", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?limit=1&cursor={cursor}", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?q=anna@example.de&sort=priority", "li", "", 200, "", ""},
 		// A cursor is bound to the whole query and signed: not for another sort or filter,
 		// and not made up.
-		{list, "/api/v1/tickets?limit=1", "li", "", 200, ""},
-		{list, "/api/v1/tickets?limit=1&sort=oldest&cursor={cursor}", "li", "", 400, ""},
-		{list, "/api/v1/tickets?limit=1&status=open&cursor={cursor}", "li", "", 400, ""},
-		{list, "/api/v1/tickets?limit=1&cursor={forged}", "li", "", 400, ""},
-		{list, "/api/v1/tickets?assignee=none", "li", "", 200, ""},
+		{list, "/api/v1/tickets?limit=1", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?limit=1&sort=oldest&cursor={cursor}", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?limit=1&status=open&cursor={cursor}", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?limit=1&cursor={forged}", "li", "", 400, "", ""},
+		{list, "/api/v1/tickets?assignee=none", "li", "", 200, "", ""},
 
-		{agents, "/api/v1/agents", "li", "", 200, ""},
-		{agents, "/api/v1/agents", "sam", "", 200, ""},
-		{agents, "/api/v1/agents", "nobody", "", 401, ""},
-		{agents, "/api/v1/agents", "norole", "", 403, ""},
+		{agents, "/api/v1/agents", "li", "", 200, "", ""},
+		{agents, "/api/v1/agents", "sam", "", 200, "", ""},
+		{agents, "/api/v1/agents", "nobody", "", 401, "", ""},
+		{agents, "/api/v1/agents", "norole", "", 403, "", ""},
 
-		{get, "/api/v1/tickets/tk_001", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_002", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_003", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_004", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_007", "li", "", 200, ""}, // merged into tk_002: answers the survivor
-		{get, "/api/v1/tickets/tk_005", "sam", "", 200, ""},
-		{get, "/api/v1/tickets/tk_005", "li", "", 404, ""},
-		{get, "/api/v1/tickets/tk_001", "sam", "", 404, ""},
-		{get, "/api/v1/tickets/tk_999", "li", "", 404, ""},
-		{get, "/api/v1/tickets/tk_001", "nobody", "", 401, ""},
-		{get, "/api/v1/tickets/tk_001", "norole", "", 403, ""},
+		{get, "/api/v1/tickets/tk_001", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_002", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_003", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_004", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_007", "li", "", 200, "", ""}, // merged into tk_002: answers the survivor
+		{get, "/api/v1/tickets/tk_005", "sam", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_005", "li", "", 404, "", ""},
+		{get, "/api/v1/tickets/tk_001", "sam", "", 404, "", ""},
+		{get, "/api/v1/tickets/tk_999", "li", "", 404, "", ""},
+		{get, "/api/v1/tickets/tk_001", "nobody", "", 401, "", ""},
+		{get, "/api/v1/tickets/tk_001", "norole", "", 403, "", ""},
 		// Emails with their attachments and trust verdicts, and replies in every delivery state.
-		{get, "/api/v1/tickets/tk_008", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_009", "sam", "", 200, ""},
-		{get, "/api/v1/tickets/tk_009", "li", "", 404, ""},
+		{get, "/api/v1/tickets/tk_008", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_009", "sam", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_009", "li", "", 404, "", ""},
 
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "li", "", 200, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/ev_12.1", "kim", "", 200, ""},
-		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "sam", "", 200, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.2", "li", "", 404, ""}, // refused: not kept
-		{download, "/api/v1/tickets/tk_008/attachments/ev_13.1", "li", "", 404, ""}, // acme's attachment, on a demo ticket
-		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "li", "", 404, ""}, // acme's ticket
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "sam", "", 404, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.9", "li", "", 404, ""},
-		{download, "/api/v1/tickets/tk_999/attachments/ev_11.1", "li", "", 404, ""},
-		{download, "/api/v1/tickets/tk_001/attachments/ev_11.1", "li", "", 404, ""}, // a ticket without mail
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "nobody", "", 401, ""},
-		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "norole", "", 403, ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "li", "", 200, "", ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_12.1", "kim", "", 200, "", ""},
+		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "sam", "", 200, "", ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.2", "li", "", 404, "", ""}, // refused: not kept
+		{download, "/api/v1/tickets/tk_008/attachments/ev_13.1", "li", "", 404, "", ""}, // acme's attachment, on a demo ticket
+		{download, "/api/v1/tickets/tk_009/attachments/ev_13.1", "li", "", 404, "", ""}, // acme's ticket
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "sam", "", 404, "", ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.9", "li", "", 404, "", ""},
+		{download, "/api/v1/tickets/tk_999/attachments/ev_11.1", "li", "", 404, "", ""},
+		{download, "/api/v1/tickets/tk_001/attachments/ev_11.1", "li", "", 404, "", ""}, // a ticket without mail
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "nobody", "", 401, "", ""},
+		{download, "/api/v1/tickets/tk_008/attachments/ev_11.1", "norole", "", 403, "", ""},
 
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"pending"}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"closed"}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"open"}`, 409, ""}, // a closed ticket is final
-		{patch, "/api/v1/tickets/tk_004", "li", `{"status":"solved"}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"bogus"}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":2}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"sub-li"}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"tags":["VIP","refund-risk","vip"]}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"sub-sam"}`, 400, ""},      // another merchant's agent
-		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"li@demo.test"}`, 400, ""}, // an email, not an id
-		{patch, "/api/v1/tickets/tk_003", "li", `{"tags":["a,b"]}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":""}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":"sub-li"}`, 200, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open"} {"status":"open"}`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `status=open`, 400, ""},
-		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"` + huge + `"}`, 413, ""},
-		{patch, "/api/v1/tickets/tk_005", "li", `{"status":"solved"}`, 404, ""},
-		{patch, "/api/v1/tickets/tk_999", "li", `{"status":"solved"}`, 404, ""},
-		{patch, "/api/v1/tickets/tk_001", "nobody", `{"status":"solved"}`, 401, ""},
-		{patch, "/api/v1/tickets/tk_001", "norole", `{"status":"solved"}`, 403, ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"pending"}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"closed"}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_002", "li", `{"status":"open"}`, 409, "", ""}, // a closed ticket is final
+		{patch, "/api/v1/tickets/tk_004", "li", `{"status":"solved"}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"bogus"}`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":2}`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{}`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open","assignee":"sub-li"}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"tags":["VIP","refund-risk","vip"]}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"sub-sam"}`, 400, "", ""},      // another merchant's agent
+		{patch, "/api/v1/tickets/tk_003", "li", `{"assignee":"li@demo.test"}`, 400, "", ""}, // an email, not an id
+		{patch, "/api/v1/tickets/tk_003", "li", `{"tags":["a,b"]}`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":""}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"assignee":"sub-li"}`, 200, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"open"} {"status":"open"}`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `status=open`, 400, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "li", `{"status":"` + huge + `"}`, 413, "", ""},
+		{patch, "/api/v1/tickets/tk_005", "li", `{"status":"solved"}`, 404, "", ""},
+		{patch, "/api/v1/tickets/tk_999", "li", `{"status":"solved"}`, 404, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "nobody", `{"status":"solved"}`, 401, "", ""},
+		{patch, "/api/v1/tickets/tk_001", "norole", `{"status":"solved"}`, 403, "", ""},
+		// If-Match: the ETag GET answered changes the ticket; once it has moved on, the same
+		// ETag is refused and changes nothing; "*" is any version; a malformed one is refused.
+		{get, "/api/v1/tickets/tk_003", "li", "", 200, "", ""},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"tags":["damaged"]}`, 200, "", "{etag}"},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"solved"}`, 412, "", "{etag-1}"},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"pending"}`, 200, "", "*"},
+		{patch, "/api/v1/tickets/tk_007", "li", `{"tags":["gls"]}`, 412, "", `"tk_007.2"`}, // merged into tk_002: the survivor's ETag, not its own
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", `W/"tk_003.1"`},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", "tk_003.1"},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", `"tk_003.1", "tk_003.2"`},
+		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", `"tk_003.x"`},
 
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"Hi Anna, could you try another card?"}`, 201, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "kim", `{"kind":"note","body":"Called the customer, no answer."}`, 201, ""},
-		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"note","body":"` + strings.Repeat("ü", 10_000) + `"}`, 201, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"status","body":"Forged"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"bogus","body":"x"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"  \n"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"` + strings.Repeat("x", 10_001) + `"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"x","to":"anna@example.de"}`, 400, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"` + huge + `"}`, 413, ""},
-		{messages, "/api/v1/tickets/tk_005/messages", "li", `{"kind":"reply","body":"Hello"}`, 404, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "nobody", `{"kind":"reply","body":"Hello"}`, 401, ""},
-		{messages, "/api/v1/tickets/tk_001/messages", "norole", `{"kind":"reply","body":"Hello"}`, 403, ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"Hi Anna, could you try another card?"}`, 201, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "kim", `{"kind":"note","body":"Called the customer, no answer."}`, 201, "", ""},
+		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"note","body":"` + strings.Repeat("ü", 10_000) + `"}`, 201, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"status","body":"Forged"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"bogus","body":"x"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"  \n"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"` + strings.Repeat("x", 10_001) + `"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"x","to":"anna@example.de"}`, 400, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "li", `{"kind":"reply","body":"` + huge + `"}`, 413, "", ""},
+		{messages, "/api/v1/tickets/tk_005/messages", "li", `{"kind":"reply","body":"Hello"}`, 404, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "nobody", `{"kind":"reply","body":"Hello"}`, 401, "", ""},
+		{messages, "/api/v1/tickets/tk_001/messages", "norole", `{"kind":"reply","body":"Hello"}`, 403, "", ""},
 
 		// A reply retried with its Idempotency-Key is stored once; the key with another body is refused.
-		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"We are on it."}`, 201, "reply-1"},
-		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"We are on it."}`, 201, "reply-1"},
-		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"Something else"}`, 422, "reply-1"},
+		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"We are on it."}`, 201, "reply-1", ""},
+		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"We are on it."}`, 201, "reply-1", ""},
+		{messages, "/api/v1/tickets/tk_003/messages", "li", `{"kind":"reply","body":"Something else"}`, 422, "reply-1", ""},
 
 		// The agents' entries and status changes, as the timeline shows them.
-		{get, "/api/v1/tickets/tk_001", "li", "", 200, ""},
-		{get, "/api/v1/tickets/tk_003", "li", "", 200, ""},
-		{list, "/api/v1/tickets?status=pending", "li", "", 200, ""},
-		{list, "/api/v1/tickets?assignee=me", "li", "", 200, ""},
+		{get, "/api/v1/tickets/tk_001", "li", "", 200, "", ""},
+		{get, "/api/v1/tickets/tk_003", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?status=pending", "li", "", 200, "", ""},
+		{list, "/api/v1/tickets?assignee=me", "li", "", 200, "", ""},
 	}
 
 	ops := operations(doc)
 	seen := map[string]map[int]bool{}
 	var cursor string
+	var etags []string
 	ran := 0
 	for _, tc := range tests {
 		method, _, _ := strings.Cut(tc.route, " ")
@@ -784,6 +799,16 @@ func TestContract(t *testing.T) {
 				}
 				if tc.key != "" {
 					req.Header.Set("Idempotency-Key", tc.key)
+				}
+				if tc.ifMatch != "" {
+					v := tc.ifMatch
+					if len(etags) > 0 {
+						v = strings.ReplaceAll(v, "{etag}", etags[len(etags)-1])
+					}
+					if len(etags) > 1 {
+						v = strings.ReplaceAll(v, "{etag-1}", etags[len(etags)-2])
+					}
+					req.Header.Set("If-Match", v)
 				}
 				return req
 			}
@@ -824,6 +849,9 @@ func TestContract(t *testing.T) {
 			}
 			if c, ok := body["next_cursor"].(string); ok {
 				cursor = c
+			}
+			if e := resp.Header.Get("ETag"); e != "" {
+				etags = append(etags, e)
 			}
 			if !ops[tc.route].documents(resp.StatusCode) {
 				t.Fatalf("%s answered %d, which %s does not document", name, resp.StatusCode, tc.route)

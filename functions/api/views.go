@@ -76,6 +76,9 @@ type TicketSummary struct {
 	Unread    bool      `json:"unread"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Version grows with every change to the ticket. With ID it makes the ETag GET and PATCH
+	// answer, "<id>.<version>", which PATCH's If-Match takes.
+	Version int64 `json:"version"`
 }
 
 // TicketDetail is one ticket with its timeline and context.
@@ -160,7 +163,8 @@ type EmailView struct {
 	// Quoted is the earlier text the customer's client quoted and their signature, as plain
 	// text.
 	Quoted string `json:"quoted,omitempty"`
-	// HTML is the new text's HTML part as intake sanitised it (bluemonday).
+	// HTML is the new text's HTML part as intake sanitised it (bluemonday), sanitised again
+	// on the way out (safeHTML).
 	HTML        string           `json:"html,omitempty"`
 	Attachments []AttachmentView `json:"attachments,omitempty"`
 	// Trust is the receiving side's verdicts: {} when nobody checked (the local listener).
@@ -208,7 +212,7 @@ func summary(t ticket.Ticket, dir agentDirectory) TicketSummary {
 	s := TicketSummary{
 		ID: t.ID, Subject: t.Subject(), SubjectRef: t.SubjectRef(), Status: t.Status, Category: t.Category, Priority: t.Priority,
 		Customer: t.Customer, OrderID: t.OrderID, Assignee: t.Assignee, Language: t.Language, Tags: t.Tags,
-		FollowUpOf: t.FollowUpOf, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		FollowUpOf: t.FollowUpOf, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Version: t.Version,
 	}
 	if s.Tags == nil {
 		s.Tags = []string{}
@@ -289,7 +293,7 @@ func emailView(entryID string, m *events.EmailMeta) *EmailView {
 	if m == nil {
 		return nil
 	}
-	v := &EmailView{Quoted: m.Quoted, HTML: m.HTML, Trust: m.Trust}
+	v := &EmailView{Quoted: m.Quoted, HTML: safeHTML(m.HTML), Trust: m.Trust}
 	for _, a := range m.Attachments {
 		v.Attachments = append(v.Attachments, AttachmentView{ID: attachmentID(entryID, a.ID), Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, Refused: a.Refused})
 	}
