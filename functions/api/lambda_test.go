@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +97,19 @@ func TestConsoleCORS(t *testing.T) {
 		srv.ServeHTTP(w, r)
 		if w.Code != tc.wantStatus || w.Header().Get("Access-Control-Allow-Origin") != tc.wantACAO {
 			t.Errorf("%s %s from %s = %d ACAO %q; want %d %q", tc.method, tc.path, tc.origin, w.Code, w.Header().Get("Access-Control-Allow-Origin"), tc.wantStatus, tc.wantACAO)
+		}
+	}
+	// The console's PATCH carries If-Match and its replies an Idempotency-Key: a browser drops
+	// the request when the preflight does not allow the header.
+	r := httptest.NewRequest("OPTIONS", "/api/v1/tickets/tk_1", nil)
+	r.Header.Set("Origin", "https://console.example")
+	r.Header.Set("Access-Control-Request-Method", "PATCH")
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	allowed := strings.Split(w.Header().Get("Access-Control-Allow-Headers"), ", ")
+	for _, h := range []string{"Authorization", "Content-Type", "Idempotency-Key", "If-Match"} {
+		if !slices.Contains(allowed, h) {
+			t.Errorf("preflight Access-Control-Allow-Headers = %q; want %s among them", allowed, h)
 		}
 	}
 }
