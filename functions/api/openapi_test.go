@@ -735,6 +735,8 @@ func TestContract(t *testing.T) {
 		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"solved"}`, 412, "", "{etag-1}"},
 		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"pending"}`, 200, "", "*"},
 		{patch, "/api/v1/tickets/tk_007", "li", `{"tags":["gls"]}`, 412, "", `"tk_007.2"`}, // merged into tk_002: the survivor's ETag, not its own
+		{get, "/api/v1/tickets/tk_007", "li", "", 200, "", ""},
+		{patch, "/api/v1/tickets/tk_007", "li", `{"tags":["gls"]}`, 200, "", "{etag}"}, // the ETag GET answered for the same path
 		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", `W/"tk_003.1"`},
 		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", "tk_003.1"},
 		{patch, "/api/v1/tickets/tk_003", "li", `{"status":"open"}`, 400, "", `"tk_003.1", "tk_003.2"`},
