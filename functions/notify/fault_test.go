@@ -92,6 +92,10 @@ func TestSendThrottledTwiceThenDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(1, "first") // throttled
+	// While it waits, the reply says it was not sent yet, and why.
+	if d, err := store.Delivery(ctx, "demo", "en_1"); err != nil || d.State != dynamo.SendFailed || !strings.Contains(d.Reason, "not sent yet") || !strings.Contains(d.Reason, "retrying") {
+		t.Errorf("Delivery while the send waits for its retry = %+v, %v; want failed, saying it is not sent yet and retrying", d, err)
+	}
 	advance(29 * time.Second)
 	poll(0, "29 s after the first failure")
 	advance(time.Second)

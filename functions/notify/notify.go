@@ -6,8 +6,8 @@
 // Exactly once, as far as the customer can tell, is mark-then-send: a conditional write of a
 // send marker keyed by the reply's entry id claims the email before it goes out, so a
 // redelivered or concurrently delivered event finds the claim and sends nothing. A send the
-// provider refused (mail.ErrRefused) certainly did not happen: the claim is released and the
-// message retried, after a backoff that doubles with each receive (30 s, 1 min, 2 min, 4 min
+// provider refused (mail.ErrRefused) certainly did not happen: the claim becomes a failure
+// that says so (a retry may claim it again) and the message is retried, after a backoff that doubles with each receive (30 s, 1 min, 2 min, 4 min
 // with the queue's five receives; capped at 15 min, so five receives stay far within the
 // queue's retention). A send whose outcome is unknown (a timeout, a crash between claim and
 // send) keeps its claim: its redeliveries fail, as "delivery unknown", until the queue moves
@@ -59,7 +59,7 @@ type Store interface {
 	ClaimSend(ctx context.Context, merchantID, entryID string, at time.Time) error
 	SendState(ctx context.Context, merchantID, entryID string) (state, providerID string, err error)
 	MarkSent(ctx context.Context, merchantID, entryID, providerID string, at time.Time) error
-	ReleaseSend(ctx context.Context, merchantID, entryID string) error
+	ReleaseSend(ctx context.Context, merchantID, entryID, reason string, at time.Time) error
 	FailSend(ctx context.Context, merchantID, entryID, reason string, at time.Time) error
 	Delivery(ctx context.Context, merchantID, entryID string) (dynamo.Delivery, error)
 	SetDelivery(ctx context.Context, merchantID, entryID, from string, d dynamo.Delivery) error
@@ -159,7 +159,7 @@ func (h *Handler) send(ctx context.Context, ev events.Event, log *slog.Logger) e
 	id, err := h.sender.Send(ctx, out, ses.Ref{MerchantID: ev.MerchantID, TicketID: r.TicketID, EntryID: r.EntryID})
 	if errors.Is(err, mail.ErrRefused) {
 		log.Error("send refused; will retry", "err", err.Error(), "kind", string(errs.KindOf(err)))
-		if rerr := h.store.ReleaseSend(ctx, ev.MerchantID, r.EntryID); rerr != nil {
+		if rerr := h.store.ReleaseSend(ctx, ev.MerchantID, r.EntryID, retryReason(err), h.now()); rerr != nil {
 			log.Error("release send claim failed: redeliveries will report delivery unknown", "err", rerr.Error())
 		}
 		return err
@@ -217,4 +217,10 @@ func unbuildable(m merchant.Merchant, r events.Reply, err error) string {
 		return "not sent: the customer has no usable email address"
 	}
 	return fmt.Sprintf("not sent: %s", errs.Message(err))
+}
+
+// retryReason is what the console shows on a reply whose send the provider refused while
+// its message waits to be retried (and, should every retry be refused, rests in the DLQ).
+func retryReason(err error) string {
+	return fmt.Sprintf("not sent yet: the mail service refused it (%s); retrying with backoff", errs.Message(err))
 }

@@ -203,14 +203,19 @@ func (s *Store) MarkSent(ctx context.Context, merchantID, entryID, providerID st
 	return classify(err, "mark %s sent", entryID)
 }
 
-// ReleaseSend drops a claim whose send certainly did not happen (the provider refused it),
-// so a retry may send. A marker already sent is kept: a conflict.
-func (s *Store) ReleaseSend(ctx context.Context, merchantID, entryID string) error {
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+// ReleaseSend turns a claim whose send certainly did not happen (the provider refused it)
+// into a failure that says why, so the console shows the reply as not sent while its
+// message waits to be retried, and a retry may claim it again (unsentCondition). A marker
+// already sent is kept: a conflict.
+func (s *Store) ReleaseSend(ctx context.Context, merchantID, entryID, reason string, at time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(tenant(merchantID), sendSK(entryID)),
-		ConditionExpression:       aws.String("#s = :claimed"),
-		ExpressionAttributeNames:  map[string]string{"#s": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":claimed": str(SendClaimed)},
+		UpdateExpression:         aws.String("SET #s = :failed, reason = :r, state_at = :at"),
+		ConditionExpression:      aws.String("#s = :claimed"),
+		ExpressionAttributeNames: map[string]string{"#s": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":claimed": str(SendClaimed), ":failed": str(SendFailed), ":r": str(reason), ":at": str(sortTime(at)),
+		},
 	})
 	return classify(err, "release send of %s", entryID)
 }

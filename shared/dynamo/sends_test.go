@@ -29,8 +29,11 @@ func TestSendMarker(t *testing.T) {
 	if st, _, err := store.SendState(ctx, "demo", "en_1"); st != dynamo.SendClaimed || err != nil {
 		t.Fatalf("SendState = %q, %v; want %q", st, err, dynamo.SendClaimed)
 	}
-	if err := store.ReleaseSend(ctx, "demo", "en_1"); err != nil {
+	if err := store.ReleaseSend(ctx, "demo", "en_1", "not sent yet: refused (Throttling); retrying", at); err != nil {
 		t.Fatalf("ReleaseSend = %v", err)
+	}
+	if d, err := store.Delivery(ctx, "demo", "en_1"); d.State != dynamo.SendFailed || d.Reason != "not sent yet: refused (Throttling); retrying" || err != nil {
+		t.Fatalf("Delivery after a release = %+v, %v; want failed with the reason", d, err)
 	}
 	if err := store.ClaimSend(ctx, "demo", "en_1", at); err != nil {
 		t.Fatalf("ClaimSend after a release = %v", err)
@@ -41,7 +44,7 @@ func TestSendMarker(t *testing.T) {
 	if st, id, err := store.SendState(ctx, "demo", "en_1"); st != dynamo.SendDone || id != "ses-1" || err != nil {
 		t.Fatalf("SendState = %q, %q, %v; want sent as ses-1", st, id, err)
 	}
-	if err := store.ReleaseSend(ctx, "demo", "en_1"); !errs.Is(err, errs.Conflict) {
+	if err := store.ReleaseSend(ctx, "demo", "en_1", "x", at); !errs.Is(err, errs.Conflict) {
 		t.Errorf("ReleaseSend of a sent marker = %v; want a conflict (it stays)", err)
 	}
 	if err := store.MarkSent(ctx, "demo", "en_never", "x", at); !errs.Is(err, errs.Conflict) {
