@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -63,9 +64,18 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		return err
 	}
 	defer rt.Close()
+	// The embedded table answers anyone who reaches it, without credentials: every
+	// merchant's tickets and agents. Beyond loopback only on the same stated decision.
+	if dbAddr := strings.TrimPrefix(rt.DB.URL, "http://"); !onNetwork && !isLoopback(dbAddr) {
+		return fmt.Errorf("refusing to serve DynamoDB on BORDERDESK_DYNAMODB_ADDR=%s (%s), beyond loopback: anyone who can reach it can read and write every merchant's table. "+
+			"Use a loopback address, or set %s=1 to allow it", getenv("BORDERDESK_DYNAMODB_ADDR"), dbAddr, devRoutesSetting)
+	}
 	srv := &http.Server{Handler: rt.Handler, ReadHeaderTimeout: 10 * time.Second}
 	if onNetwork && !ln.Addr().(*net.TCPAddr).IP.IsLoopback() {
 		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can sign in as any seeded agent and move the clock.\n", devRoutesSetting, ln.Addr())
+	}
+	if onNetwork && !isLoopback(strings.TrimPrefix(rt.DB.URL, "http://")) {
+		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can read and write every merchant's table.\n", devRoutesSetting, rt.DB.URL)
 	}
 	if onNetwork && !isLoopback(rt.SMTP.Addr()) {
 		fmt.Fprintf(out, "\nWARNING: %s=1: anyone who can reach %s can mail into every merchant's inbox, unchecked.\n", devRoutesSetting, rt.SMTP.Addr())

@@ -40,6 +40,7 @@ func TestRunRefusesDevRoutesBeyondLoopback(t *testing.T) {
 	tests := []struct {
 		addr, setting string
 		smtp          string // BORDERDESK_SMTP_ADDR; "" : any free loopback port
+		dynamo        string // BORDERDESK_DYNAMODB_ADDR; "" : the default, any free loopback port
 		wantErr       string // "" : it starts
 		wantOut       string
 	}{
@@ -54,11 +55,16 @@ func TestRunRefusesDevRoutesBeyondLoopback(t *testing.T) {
 		{addr: "127.0.0.1:0", smtp: "0.0.0.0:0", wantErr: "refusing to take mail on BORDERDESK_SMTP_ADDR=0.0.0.0:0"},
 		{addr: "127.0.0.1:0", smtp: "0.0.0.0:0", setting: "1", wantOut: "can mail into every merchant's inbox"},
 		{addr: "127.0.0.1:0", wantOut: "takes mail for support@demo.test support@acme.test"},
+		// The embedded table holds every merchant's tickets and agents, unauthenticated.
+		{addr: "127.0.0.1:0", dynamo: "0.0.0.0:0", wantErr: "refusing to serve DynamoDB on BORDERDESK_DYNAMODB_ADDR=0.0.0.0:0"},
+		{addr: "127.0.0.1:0", dynamo: ":0", wantErr: "beyond loopback"},
+		{addr: "127.0.0.1:0", dynamo: "0.0.0.0:0", setting: "1", wantOut: "can read and write every merchant's table"},
+		{addr: "127.0.0.1:0", dynamo: "127.0.0.1:0", wantOut: "Clock: "},
 	}
 	for _, tc := range tests {
-		t.Run(tc.addr+" "+tc.smtp+" "+tc.setting, func(t *testing.T) {
+		t.Run(tc.addr+" "+tc.smtp+" "+tc.dynamo+" "+tc.setting, func(t *testing.T) {
 			env := map[string]string{"BORDERDESK_ADDR": tc.addr, "BORDERDESK_DEV_ROUTES_ON_NETWORK": tc.setting, "BORDERDESK_CONSOLE_DIR": t.TempDir(),
-				"BORDERDESK_SMTP_ADDR": tc.smtp}
+				"BORDERDESK_SMTP_ADDR": tc.smtp, "BORDERDESK_DYNAMODB_ADDR": tc.dynamo}
 			if tc.smtp == "" {
 				env["BORDERDESK_SMTP_ADDR"] = "127.0.0.1:0" // 2525 may be taken where tests run
 			}
