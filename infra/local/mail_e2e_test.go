@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/smtp"
 	"slices"
@@ -128,6 +129,9 @@ Subject: =?utf-8?q?Bestellung_10503_besch=C3=A4digt?=
 Date: Mon, 02 Nov 2026 10:00:00 +0100
 Message-ID: <first-1@mail.example.de>
 MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="m1"
+
+--m1
 Content-Type: multipart/alternative; boundary="b1"
 
 --b1
@@ -142,6 +146,14 @@ Content-Type: text/html; charset=utf-8
 
 <p>Guten Tag, meine Bestellung 10503 kam besch&auml;digt an. K&ouml;nnen Sie Ersatz schicken?</p><p>Jonas Weber</p>
 --b1--
+
+--m1
+Content-Type: text/plain; name="lieferschein.txt"
+Content-Disposition: attachment; filename="lieferschein.txt"
+Content-Transfer-Encoding: base64
+
+TGllZmVyc2NoZWluIDEwNTAzOiAxIFdhbG51c3MtT3JnYW5pemVyCg==
+--m1--
 `
 
 // TestEmailEndToEnd is issue 8's "done when" on the local runtime, over real SMTP: a
@@ -164,8 +176,29 @@ func TestEmailEndToEnd(t *testing.T) {
 	if tk.Customer.Email != "jonas.weber@example.de" || tk.OrderID != "10503" {
 		t.Errorf("ticket customer %q order %q; want jonas.weber@example.de, 10503 (named in the mail)", tk.Customer.Email, tk.OrderID)
 	}
-	if d := e.ticket(anna, tk.ID); len(d.Messages) != 1 || !strings.Contains(d.Messages[0].Body, "Bestellung 10503 kam beschädigt an") {
-		t.Errorf("ticket messages = %+v; want the mail's decoded text", d.Messages)
+	d := e.ticket(anna, tk.ID)
+	if len(d.Messages) != 1 || !strings.Contains(d.Messages[0].Body, "Bestellung 10503 kam beschädigt an") {
+		t.Fatalf("ticket messages = %+v; want the mail's decoded text", d.Messages)
+	}
+	// The attachment intake kept in the local mail bucket downloads through the API's link.
+	m := d.Messages[0]
+	if m.Channel != "email" || m.Email == nil || len(m.Email.Attachments) != 1 || m.Email.Trust != (events.Trust{}) {
+		t.Fatalf("first message channel %q email %+v; want email with one attachment and no verdicts (nobody checked)", m.Channel, m.Email)
+	}
+	att := m.Email.Attachments[0]
+	code, b := e.do("GET", "/api/v1/tickets/"+tk.ID+"/attachments/"+att.ID, nil, map[string]string{"Authorization": "Bearer " + anna})
+	var link api.AttachmentLink
+	if err := json.Unmarshal(b, &link); code != 200 || err != nil {
+		t.Fatalf("GET attachment %s = %d %s", att.ID, code, b)
+	}
+	resp, err := http.Get(link.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(data) != "Lieferschein 10503: 1 Walnuss-Organizer\n" || link.Filename != "lieferschein.txt" {
+		t.Errorf("attachment download %s = %d %q; want lieferschein.txt's bytes", link.Filename, resp.StatusCode, data)
 	}
 	if acme := e.tickets(e.token("jo@acme.test")); len(acme) != 0 {
 		t.Errorf("acme sees %d tickets; want 0 (the mail was demo's)", len(acme))
@@ -173,7 +206,7 @@ func TestEmailEndToEnd(t *testing.T) {
 
 	// The agent replies through the API; the relay publishes message.replied twice.
 	auth := map[string]string{"Authorization": "Bearer " + anna}
-	code, b := e.do("POST", "/api/v1/tickets/"+tk.ID+"/messages", []byte(`{"kind":"reply","body":"Hallo Herr Weber,\n\nErsatz ist unterwegs."}`), auth)
+	code, b = e.do("POST", "/api/v1/tickets/"+tk.ID+"/messages", []byte(`{"kind":"reply","body":"Hallo Herr Weber,\n\nErsatz ist unterwegs."}`), auth)
 	if code != 201 {
 		t.Fatalf("reply = %d %s", code, b)
 	}
@@ -232,7 +265,7 @@ On Mon, 2 Nov 2026 at 10:02, Demo Shop wrote:
 	if tks := e.tickets(anna); len(tks) != 1 {
 		t.Fatalf("tickets after the answer = %d; want 1 (the answer threads)", len(tks))
 	}
-	d := e.ticket(anna, tk.ID)
+	d = e.ticket(anna, tk.ID)
 	if want := []string{"customer", "reply", "customer"}; !slices.Equal(kinds(d.Messages), want) {
 		t.Fatalf("ticket %s conversation = %q; want %q", tk.ID, kinds(d.Messages), want)
 	}
