@@ -136,6 +136,11 @@ func mailRound(ctx context.Context, out io.Writer, client *http.Client, baseURL,
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  ticket\t%s\t%s (order %s, %s)\n", round.Ticket.ID, round.Ticket.Subject, round.Ticket.OrderID, round.Ticket.Status)
+	if len(round.Messages) > 0 && round.Messages[0].Email != nil {
+		for _, a := range round.Messages[0].Email.Attachments {
+			fmt.Fprintf(tw, "  attachment\t%s\t%s, %d bytes, in the mail bucket\n", a.Filename, a.ContentType, a.Size)
+		}
+	}
 	fmt.Fprintf(tw, "  %s replied; /dev/outbox:\n", agent)
 	for _, h := range [][2]string{
 		{"To", round.Reply.To.Address}, {"Subject", round.Reply.Subject}, {"Message-ID", round.Reply.MessageID},

@@ -59,6 +59,7 @@ func TestRunShowsDemoTicketsAndNoneForAcme(t *testing.T) {
 				`\n +Delivery problem with order 10479 +shipping_exception +high +open\n`,
 				`Email from jonas.weber@example.de to support@demo.test over SMTP`,
 				`\n  ticket +\S+ +.+\(order 10503, open\)\n`,
+				`\n  attachment +karton-eingedrückt.png +image/png, \d+ bytes, in the mail bucket\n`,
 				`\n +To: +jonas.weber@example.de\n`,
 				`\n +Subject: +Re: .*\n`,
 				`\n +In-Reply-To: +<ticket-\S+@demo.test>\n`,
