@@ -122,7 +122,7 @@ func asyncDLQ(scope constructs.Construct, f events.Function) awssqs.Queue {
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
 	})
-	acknowledge(dlq, dlqRules(f.Name+"'s asynchronous invocations (SES receiving)", "AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy")...)
+	acknowledge(dlq, dlqRules(f.Name+"'s asynchronous invocations (SES receiving)", "Serverless-SQSRedrivePolicy")...)
 	return dlq
 }
 
