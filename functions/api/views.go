@@ -6,6 +6,7 @@ import (
 
 	"github.com/borderdesk/borderdesk/events"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
+	"github.com/borderdesk/borderdesk/shared/inbound"
 	"github.com/borderdesk/borderdesk/shared/merchant"
 	"github.com/borderdesk/borderdesk/shared/ticket"
 )
@@ -164,7 +165,7 @@ type EmailView struct {
 	// text.
 	Quoted string `json:"quoted,omitempty"`
 	// HTML is the new text's HTML part as intake sanitised it (bluemonday), sanitised again
-	// on the way out (safeHTML).
+	// on the way out (inbound.SanitizeHTML).
 	HTML        string           `json:"html,omitempty"`
 	Attachments []AttachmentView `json:"attachments,omitempty"`
 	// Trust is the receiving side's verdicts: {} when nobody checked (the local listener).
@@ -293,7 +294,7 @@ func emailView(entryID string, m *events.EmailMeta) *EmailView {
 	if m == nil {
 		return nil
 	}
-	v := &EmailView{Quoted: m.Quoted, HTML: safeHTML(m.HTML), Trust: m.Trust}
+	v := &EmailView{Quoted: m.Quoted, HTML: inbound.SanitizeHTML(m.HTML), Trust: m.Trust}
 	for _, a := range m.Attachments {
 		v.Attachments = append(v.Attachments, AttachmentView{ID: attachmentID(entryID, a.ID), Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, Refused: a.Refused})
 	}

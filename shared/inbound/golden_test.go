@@ -101,3 +101,38 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// SanitizeHTML, which the API applies again to stored mail HTML, leaves what Parse kept as
+// it is (the console shows the same thing), and still takes out what must not pass.
+func TestSanitizeHTMLAgainIsIdempotent(t *testing.T) {
+	emls, _ := filepath.Glob("testdata/*.eml")
+	n := 0
+	for _, path := range emls {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Parse(raw)
+		if err != nil || m.HTML == "" {
+			continue
+		}
+		n++
+		if again := SanitizeHTML(m.HTML); again != m.HTML {
+			t.Errorf("%s: SanitizeHTML(Parse's HTML) changed it:\n%s\nwant\n%s", path, again, m.HTML)
+		}
+	}
+	if n < 3 {
+		t.Fatalf("only %d golden mails have HTML; want several to compare", n)
+	}
+	for _, bad := range []string{
+		`<p>hi</p><script>alert(1)</script>`, `<img src=x onerror=alert(1)>`, `<a href="javascript:alert(1)">x</a>`,
+		`<img src="https://tracker.example/p.gif">`, `<div id="app" name="x">y</div>`, `<style>*{}</style><iframe src=//x></iframe>`,
+	} {
+		got := SanitizeHTML(bad)
+		for _, forbidden := range []string{"<script", "onerror", "javascript:", "tracker.example", `id="app"`, "name=", "<style", "<iframe"} {
+			if strings.Contains(got, forbidden) {
+				t.Errorf("SanitizeHTML(%q) = %q; %q passed", bad, got, forbidden)
+			}
+		}
+	}
+}

@@ -125,6 +125,22 @@ func sanitize(doc *html.Node) string {
 	return strings.TrimSpace(policy.Sanitize(b.String()))
 }
 
+// SanitizeHTML is s as Parse keeps a mail's HTML: script, style, head, comments, forms,
+// frames and remote images out, ids and names out, then bluemonday's UGC policy for mail.
+// Whoever shows stored mail HTML applies it again on the way out (the API does), so what
+// the table holds never reaches a browser unchecked; it is idempotent. "" when s is empty or
+// cannot be parsed.
+func SanitizeHTML(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	doc, err := parseHTML(s)
+	if err != nil {
+		return ""
+	}
+	return sanitize(doc)
+}
+
 // htmlText derives plain text from the HTML: block elements end lines, entities are decoded,
 // no tag survives. What the mail client marked as quoted (Gmail's div.gmail_quote, Apple Mail
 // and Thunderbird's blockquote type=cite, Outlook's div#divRplyFwdMsg and #appendonsend and
