@@ -56,7 +56,7 @@ describe("ApiClient", () => {
   it("posts replies and status changes as JSON", async () => {
     const { api, fetchFn } = client(async () => jsonResponse(201, { id: "e1", kind: "reply", at: "", body: "hi" }));
     await api.addMessage("tk/1", "reply", "hi");
-    await api.setStatus("tk/1", "solved");
+    await api.setStatus("tk/1", "solved", 3);
     expect(fetchFn.mock.calls[0][0]).toBe("http://api.test/api/v1/tickets/tk%2F1/messages");
     expect(fetchFn.mock.calls[0][1]?.body).toBe('{"kind":"reply","body":"hi"}');
     expect(fetchFn.mock.calls[1][1]?.method).toBe("PATCH");
@@ -84,12 +84,33 @@ describe("ApiClient", () => {
 
   it("assigns, tags and lists agents", async () => {
     const { api, fetchFn } = client(async () => jsonResponse(200, { agents: [] }));
-    await api.updateTicket("tk_1", { assignee: "" });
-    await api.updateTicket("tk_1", { tags: ["vip"] });
+    await api.updateTicket("tk_1", { assignee: "" }, 4);
+    await api.updateTicket("tk_1", { tags: ["vip"] }, 5);
     await api.listAgents();
     expect(fetchFn.mock.calls[0][1]?.method).toBe("PATCH");
     expect(fetchFn.mock.calls[0][1]?.body).toBe('{"assignee":""}');
     expect(fetchFn.mock.calls[1][1]?.body).toBe('{"tags":["vip"]}');
     expect(fetchFn.mock.calls[2][0]).toBe("http://api.test/api/v1/agents");
+  });
+
+  it("sends every change with If-Match for the version seen, and messages without", async () => {
+    const { api, fetchFn } = client(async () => jsonResponse(200, { id: "e1", kind: "reply", at: "", body: "hi" }));
+    await api.setStatus("tk_1", "solved", 7);
+    await api.updateTicket("tk_1", { assignee: "ag-li" }, 8);
+    await api.updateTicket("tk_1", { tags: ["vip"] }, 9);
+    await api.addMessage("tk_1", "reply", "hi", "draft-1");
+    await api.addMessage("tk_1", "note", "x");
+    const headers = (i: number) => fetchFn.mock.calls[i][1]?.headers as Record<string, string>;
+    expect([0, 1, 2].map((i) => headers(i)["If-Match"])).toEqual(['"tk_1.7"', '"tk_1.8"', '"tk_1.9"']);
+    expect(headers(3)["If-Match"]).toBeUndefined();
+    expect(headers(4)["If-Match"]).toBeUndefined();
+  });
+
+  it("reads a 412 as stale, with the API's message", async () => {
+    const { api } = client(async () => jsonResponse(412, { error: "stale", message: "the ticket changed since version 2: 1 change" }));
+    const err = await api.setStatus("tk_1", "solved", 2).catch((e) => e);
+    expect(err.stale).toBe(true);
+    expect(err.code).toBe("stale");
+    expect(err.detail).toBe("the ticket changed since version 2: 1 change");
   });
 });

@@ -21,6 +21,15 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * ifMatch is the If-Match of a change to the ticket id as seen at version: its ETag,
+ * "<id>.<version>" in quotes, built from the body because the header is not readable
+ * cross-origin.
+ */
+export function ifMatch(id: string, version: number): string {
+  return `"${id}.${version}"`;
+}
+
 /** ApiClient calls the console API (/api/v1) with the session's bearer token. */
 export class ApiClient {
   private base: string;
@@ -64,17 +73,24 @@ export class ApiClient {
     return this.call<TicketDetail>("GET", `/tickets/${encodeURIComponent(id)}`, undefined, signal);
   }
 
-  /** updateTicket changes status, assignee and/or tags; each change adds a timeline line. */
-  updateTicket(id: string, change: TicketUpdate) {
-    return this.call<TicketSummary>("PATCH", `/tickets/${encodeURIComponent(id)}`, change);
+  /**
+   * updateTicket changes status, assignee and/or tags; each change adds a timeline line.
+   * version is the ticket's version as the agent saw it (the detail shown, id's body): it goes
+   * as If-Match, so a ticket that news has overtaken since (a chargeback, the customer's
+   * answer, a colleague's change) is a 412 "stale" and changes nothing, rather than being
+   * solved or reassigned over news the agent never saw.
+   */
+  updateTicket(id: string, change: TicketUpdate, version: number) {
+    return this.call<TicketSummary>("PATCH", `/tickets/${encodeURIComponent(id)}`, change, undefined, { "If-Match": ifMatch(id, version) });
   }
 
-  setStatus(id: string, status: TicketStatus) {
-    return this.updateTicket(id, { status });
+  setStatus(id: string, status: TicketStatus, version: number) {
+    return this.updateTicket(id, { status }, version);
   }
 
   /**
-   * addMessage posts a reply or a note. key is the draft's Idempotency-Key: the same key with
+   * addMessage posts a reply or a note. It sends no If-Match: a reply only adds to the
+   * timeline, and must not be refused because news arrived while the agent wrote it. key is the draft's Idempotency-Key: the same key with
    * the same text is stored once however often it is sent; the API refuses it (422) with
    * other text.
    */

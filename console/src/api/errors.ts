@@ -17,6 +17,10 @@ export class ApiError extends Error {
   get notFound() {
     return this.status === 404;
   }
+  /** stale: a change sent with If-Match for a version news has overtaken (412); nothing changed. */
+  get stale() {
+    return this.status === 412;
+  }
 }
 
 /** errorFromResponse reads the API's {error, message} body, tolerating anything else. */

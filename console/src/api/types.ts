@@ -84,6 +84,12 @@ export interface TicketSummary {
   unread: boolean;
   /** The closed ticket this one follows up on: news about a closed ticket opens a new one. */
   follow_up_of?: string;
+  /**
+   * Grows with every change to the ticket. With id it names the version shown, which every
+   * PATCH sends back as If-Match ("<id>.<version>" in quotes): the API's ETag header is not
+   * exposed cross-origin, so the console builds it from the body.
+   */
+  version: number;
   created_at: string;
   updated_at: string;
 }

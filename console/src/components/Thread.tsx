@@ -55,10 +55,13 @@ export function changeLine(parts: ChangePart[], author: string | undefined, agen
   return t("entry.change", { who, changes: parts.map((p) => changeText(p, author, agents, t)).join(t("entry.changeSep")) });
 }
 
-type EntryProps = { e: EntryView; customerName: string; agents: Agent[]; onOpen?: (id: string) => void; openAttachment?: OpenAttachment };
+type EntryProps = { e: EntryView; customerName: string; agents: Agent[]; onOpen?: (id: string) => void; openAttachment?: OpenAttachment; isNew?: boolean };
 
-function Entry({ e, customerName, agents, onOpen, openAttachment }: EntryProps) {
+function Entry({ e, customerName, agents, onOpen, openAttachment, isNew }: EntryProps) {
   const { t, locale } = useI18n();
+  // New since the agent's last look (a change refused as stale): the inbox's unread dot.
+  const fresh = isNew ? " new" : "";
+  const dot = isNew && <span class="unread-dot" data-testid="new-dot" role="img" aria-label={t("entry.new")} title={t("entry.new")} />;
   const when = (
     <time dateTime={e.at} title={e.at}>
       {formatDateTime(e.at, locale)}
@@ -69,8 +72,9 @@ function Entry({ e, customerName, agents, onOpen, openAttachment }: EntryProps) 
     case "reply":
     case "note":
       return (
-        <li class={`entry msg msg-${e.kind}`} data-testid={`entry-${e.kind}`}>
+        <li class={`entry msg msg-${e.kind}${fresh}`} data-testid={`entry-${e.kind}`} data-new={isNew ? "true" : undefined}>
           <div class="msg-head">
+            {dot}
             <strong title={e.kind === "customer" ? e.author : e.author_email || agents.find((a) => a.id === e.author)?.email || e.author}>
               {e.kind === "customer" ? customerName || t("entry.customer") : e.author_name || agentName(e.author, agents) || t("entry.reply")}
             </strong>
@@ -91,7 +95,8 @@ function Entry({ e, customerName, agents, onOpen, openAttachment }: EntryProps) 
     case "status": {
       const parts = changeParts(e.params);
       return (
-        <li class="entry sys sys-status" data-testid="entry-status">
+        <li class={`entry sys sys-status${fresh}`} data-testid="entry-status" data-new={isNew ? "true" : undefined}>
+          {dot}
           <span>{parts ? changeLine(parts, e.author, agents, t) : e.body}</span>
           <span class="muted small">{when}</span>
         </li>
@@ -100,7 +105,8 @@ function Entry({ e, customerName, agents, onOpen, openAttachment }: EntryProps) 
     default: {
       const parts = e.kind === "event" ? eventParts(e.event_type, e.params, locale, t) : undefined;
       return (
-        <li class="entry sys sys-event" data-testid="entry-event">
+        <li class={`entry sys sys-event${fresh}`} data-testid="entry-event" data-new={isNew ? "true" : undefined}>
+          {dot}
           {e.event_type && <code class="event-type">{e.event_type}</code>}
           <span>
             {parts
@@ -125,6 +131,7 @@ export function Thread({
   agents = [],
   onOpen,
   openAttachment,
+  seen,
 }: {
   entries: EntryView[];
   customerName: string;
@@ -133,6 +140,8 @@ export function Thread({
   onOpen?: (id: string) => void;
   /** Downloads an email attachment; without it attachments are listed without a button. */
   openAttachment?: OpenAttachment;
+  /** The entries the agent had seen; when given, the others are marked new. */
+  seen?: ReadonlySet<string>;
 }) {
   const { t } = useI18n();
   if (entries.length === 0) return <p class="muted thread-empty">{t("ticket.emptyThread")}</p>;
@@ -140,7 +149,7 @@ export function Thread({
   return (
     <ol class="thread" data-testid="thread">
       {sorted.map((e) => (
-        <Entry key={e.id} e={e} customerName={customerName} agents={agents} onOpen={onOpen} openAttachment={openAttachment} />
+        <Entry key={e.id} e={e} customerName={customerName} agents={agents} onOpen={onOpen} openAttachment={openAttachment} isNew={seen ? !seen.has(e.id) : false} />
       ))}
     </ol>
   );

@@ -1,11 +1,11 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { useState } from "preact/hooks";
 import { describe, expect, it, vi } from "vitest";
-import type { ApiClient } from "../api/client";
+import { ApiClient } from "../api/client";
 import { ApiError } from "../api/errors";
 import type { EntryView, TicketDetail, TicketUpdate } from "../api/types";
 import { I18nProvider, type Locale } from "../i18n";
-import { ticket, ticketDetail } from "../test/fixtures";
+import { jsonResponse, ticket, ticketDetail } from "../test/fixtures";
 import { changeParts } from "./Thread";
 import { tagProblem, TicketView } from "./TicketView";
 
@@ -57,7 +57,7 @@ describe("TicketView assignment", () => {
     expect(select().value).toBe("");
     fireEvent.click(screen.getByTestId("assign-me"));
     await waitFor(() => expect(select().value).toBe("ag-anna"));
-    expect(updateTicket).toHaveBeenCalledWith("tk_1", { assignee: "ag-anna" });
+    expect(updateTicket).toHaveBeenCalledWith("tk_1", { assignee: "ag-anna" }, 1);
     expect(onChanged).toHaveBeenCalledWith(expect.objectContaining({ id: "tk_1", assignee: "ag-anna" }));
     expect(screen.queryByTestId("assign-me")).toBeNull(); // already mine
     expect(select().selectedOptions[0].textContent).toBe("Anna Schmidt (you)");
@@ -73,10 +73,10 @@ describe("TicketView assignment", () => {
       ["ag-sam", "Sam Taylor"],
     ]);
     fireEvent.change(select(), { target: { value: "ag-li" } });
-    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "ag-li" }));
+    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "ag-li" }, 1));
     await waitFor(() => expect(select().value).toBe("ag-li"));
     fireEvent.change(select(), { target: { value: "" } });
-    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "" }));
+    await waitFor(() => expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { assignee: "" }, 1));
     await waitFor(() => expect(select().value).toBe(""));
     expect(screen.getByTestId("assign-me")).toBeTruthy();
   });
@@ -129,12 +129,12 @@ describe("TicketView tags", () => {
     fireEvent.input(screen.getByTestId("tag-input"), { target: { value: " VIP " } });
     fireEvent.click(screen.getByTestId("tag-add"));
     await waitFor(() => expect(chips()).toEqual(["refund", "vip"]));
-    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["refund", "vip"] });
+    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["refund", "vip"] }, 1);
     expect((screen.getByTestId("tag-input") as HTMLInputElement).value).toBe("");
 
     fireEvent.click(screen.getByTestId("remove-tag-refund"));
     await waitFor(() => expect(chips()).toEqual(["vip"]));
-    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["vip"] });
+    expect(updateTicket).toHaveBeenLastCalledWith("tk_1", { tags: ["vip"] }, 1);
     expect(screen.getByLabelText("Remove tag “vip”")).toBeTruthy();
   });
 
@@ -283,7 +283,7 @@ describe("TicketView after a merge", () => {
     const { setStatus } = setupMerged("en", {}, false);
     await screen.findByTestId("merged-note");
     fireEvent.click(screen.getByTestId("status-solved"));
-    await waitFor(() => expect(setStatus).toHaveBeenCalledWith("tk_new", "solved"));
+    await waitFor(() => expect(setStatus).toHaveBeenCalledWith("tk_new", "solved", 1));
   });
 
   it("drops the note when another ticket is opened", async () => {
@@ -435,7 +435,7 @@ describe("TicketView and closed tickets", () => {
     expect(button("open").disabled).toBe(false);
     fireEvent.click(button("open"));
     expect((await screen.findByTestId("status-error")).textContent).toBe(want);
-    expect(setStatus).toHaveBeenCalledWith("tk_1", "open");
+    expect(setStatus).toHaveBeenCalledWith("tk_1", "open", 1);
     expect(getTicket).toHaveBeenCalledTimes(2); // re-read after the 409
     expect(button("closed").getAttribute("aria-pressed")).toBe("true");
     expect(button("open").disabled).toBe(true);
@@ -467,5 +467,142 @@ describe("TicketView merge lines", () => {
     expect(screen.getByTestId("entry-event").textContent).toContain("Merged ticket #tk_0 into this one.");
     fireEvent.click(link);
     expect(onOpen).toHaveBeenCalledWith("tk_0");
+  });
+});
+
+/**
+ * staleServer answers the ticket API the way functions/api does for If-Match: each write
+ * grows the version, a PATCH whose If-Match names another version is a 412 "stale" that
+ * changes nothing, and POST messages takes none. news() is a write the agent did not make
+ * (a customer's answer arriving).
+ */
+function staleServer(refreshMs = 0, locale: Locale = "en") {
+  let t: TicketDetail = detail({
+    version: 3,
+    timeline: [{ id: "e1", kind: "customer", at: "2026-01-01T10:00:00Z", body: "My card was charged twice" }],
+  });
+  const calls: { method: string; ifMatch?: string; body?: string }[] = [];
+  let n = 1;
+  const entry = (kind: EntryView["kind"], body: string, params?: Record<string, string>): EntryView => ({
+    id: `e${++n}`,
+    kind,
+    at: `2026-01-01T10:${String(n).padStart(2, "0")}:00Z`,
+    body,
+    params,
+  });
+  const fetchFn = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+    const method = init?.method ?? "GET";
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    calls.push({ method, ifMatch: headers["If-Match"], body: init?.body as string | undefined });
+    if (method === "GET") return jsonResponse(200, t);
+    if (method === "POST") {
+      const e = entry("reply", JSON.parse(init?.body as string).body);
+      t = { ...t, version: t.version + 1, timeline: [...t.timeline, e] };
+      return jsonResponse(201, e);
+    }
+    if (headers["If-Match"] !== `"${t.id}.${t.version}"`) {
+      return jsonResponse(412, { error: "stale", message: `the ticket changed since version ${headers["If-Match"]}` });
+    }
+    const change = JSON.parse(init?.body as string) as TicketUpdate;
+    t = {
+      ...t,
+      ...change,
+      version: t.version + 1,
+      timeline: [...t.timeline, entry("status", "changed", change.status ? { status: change.status } : { tags: (change.tags ?? []).join(",") })],
+    };
+    const { context: _c, timeline: _t, messages: _m, ...sum } = t;
+    return jsonResponse(200, sum);
+  });
+  const api = new ApiClient({ baseUrl: "http://api.test", token: () => "tok", onUnauthorized: () => {}, fetch: fetchFn as typeof fetch });
+  render(
+    <I18nProvider initial={locale}>
+      <TicketView api={api} id="tk_1" onClose={() => {}} onChanged={() => {}} replySignal={0} refreshMs={refreshMs} agents={agents} me="ag-anna" />
+    </I18nProvider>,
+  );
+  return {
+    patches: () => calls.filter((c) => c.method === "PATCH"),
+    posts: () => calls.filter((c) => c.method === "POST"),
+    news() {
+      t = { ...t, version: t.version + 1, priority: "high", timeline: [...t.timeline, entry("event", "Chargeback opened")] };
+    },
+  };
+}
+
+const pressed = (s: string) => screen.getByTestId(`status-${s}`).getAttribute("aria-pressed");
+
+describe("TicketView sends changes for the version shown", () => {
+  it("sends If-Match with the shown ticket's id and version on each PATCH, and none on messages", async () => {
+    const srv = staleServer();
+    await screen.findByTestId("ticket-view");
+    fireEvent.click(screen.getByTestId("status-pending"));
+    await waitFor(() => expect(pressed("pending")).toBe("true"));
+    fireEvent.click(screen.getByTestId("assign-me"));
+    await waitFor(() => expect(select().value).toBe("ag-anna"));
+    fireEvent.input(screen.getByTestId("tag-input"), { target: { value: "vip" } });
+    fireEvent.click(screen.getByTestId("tag-add"));
+    await waitFor(() => expect(chips()).toEqual(["vip"]));
+    fireEvent.click(screen.getByTestId("remove-tag-vip"));
+    await waitFor(() => expect(chips()).toEqual([]));
+    expect(srv.patches().map((c) => [c.body, c.ifMatch])).toEqual([
+      ['{"status":"pending"}', '"tk_1.3"'],
+      ['{"assignee":"ag-anna"}', '"tk_1.4"'],
+      ['{"tags":["vip"]}', '"tk_1.5"'],
+      ['{"tags":[]}', '"tk_1.6"'],
+    ]);
+    fireEvent.input(screen.getByTestId("composer-body"), { target: { value: "We are on it" } });
+    fireEvent.click(screen.getByTestId("composer-send"));
+    await waitFor(() => expect(srv.posts()).toHaveLength(1));
+    expect(srv.posts()[0].ifMatch).toBeUndefined();
+    expect(screen.queryByTestId("stale-notice")).toBeNull();
+  });
+
+  it("on a 412 reloads, marks what is new, changes nothing, and a second click goes through", async () => {
+    const srv = staleServer();
+    await screen.findByTestId("ticket-view");
+    srv.news(); // a chargeback joins the ticket after the agent opened it
+    fireEvent.click(screen.getByTestId("status-solved"));
+    const notice = await screen.findByTestId("stale-notice");
+    expect(notice.textContent).toContain("This ticket changed while you had it open — review the new activity and try again.");
+    expect(screen.getByTestId("stale-message").textContent).toBe('the ticket changed since version "tk_1.3"');
+    expect(pressed("open")).toBe("true"); // not solved, not even for a moment
+    expect(pressed("solved")).toBe("false");
+    await waitFor(() => expect(screen.getByTestId("entry-event").textContent).toContain("Chargeback opened"));
+    expect(screen.getByTestId("entry-event").getAttribute("data-new")).toBe("true");
+    expect(screen.getByTestId("entry-customer").getAttribute("data-new")).toBeNull();
+    expect(screen.getAllByTestId("new-dot")).toHaveLength(1);
+    expect(srv.patches()).toHaveLength(1); // not retried
+
+    fireEvent.click(screen.getByTestId("status-solved"));
+    await waitFor(() => expect(pressed("solved")).toBe("true"));
+    expect(srv.patches().map((c) => c.ifMatch)).toEqual(['"tk_1.3"', '"tk_1.4"']);
+    expect(screen.queryByTestId("stale-notice")).toBeNull();
+    expect(screen.queryAllByTestId("new-dot")).toHaveLength(0);
+  });
+
+  it("keeps the tag being added on a 412 and says it in Chinese", async () => {
+    const srv = staleServer(0, "zh-CN");
+    await screen.findByTestId("ticket-view");
+    srv.news();
+    fireEvent.input(screen.getByTestId("tag-input"), { target: { value: "chargeback" } });
+    fireEvent.click(screen.getByTestId("tag-add"));
+    expect((await screen.findByTestId("stale-notice")).textContent).toContain("你打开此工单后它有了变化——请查看新的动态后再试一次。");
+    expect(screen.queryByTestId("meta-error")).toBeNull();
+    expect(chips()).toEqual([]);
+    expect((screen.getByTestId("tag-input") as HTMLInputElement).value).toBe("chargeback");
+    await waitFor(() => expect(screen.getByTestId("new-dot").getAttribute("aria-label")).toBe("新"));
+    fireEvent.click(screen.getByTestId("tag-add"));
+    await waitFor(() => expect(chips()).toEqual(["chargeback"]));
+    expect(srv.patches().map((c) => c.ifMatch)).toEqual(['"tk_1.3"', '"tk_1.4"']);
+  });
+
+  it("sends the version a live refresh loaded", async () => {
+    const srv = staleServer(20);
+    await screen.findByTestId("ticket-view");
+    srv.news();
+    await screen.findByTestId("entry-event"); // the refresh read the news
+    fireEvent.click(screen.getByTestId("status-solved"));
+    await waitFor(() => expect(pressed("solved")).toBe("true"));
+    expect(srv.patches().map((c) => c.ifMatch)).toEqual(['"tk_1.4"']);
+    expect(screen.queryByTestId("stale-notice")).toBeNull();
   });
 });

@@ -73,6 +73,17 @@ export function tagProblem(tag: string): "" | "invalid" {
   return s.length === 0 || [...s].length > maxTagLen || /[,;<>"\n]/.test(s) ? "invalid" : "";
 }
 
+/** isStale says whether err is the API's 412: the change was sent for a version of the ticket that news has overtaken. */
+function isStale(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.stale;
+}
+
+/**
+ * Stale is a change the API refused as stale (412): the server's message, and the timeline
+ * entries the agent had seen when they made it, so the ones read since are marked new.
+ */
+type Stale = { message: string; seen: ReadonlySet<string> };
+
 /** isConflict says whether err is the API's 409: a change the ticket's state does not allow. */
 function isConflict(err: unknown): boolean {
   return err instanceof ApiError && err.status === 409;
@@ -102,6 +113,7 @@ export function TicketView({
   const [metaError, setMetaError] = useState<MetaError>(null);
   const [tagText, setTagText] = useState("");
   const [tagHint, setTagHint] = useState("");
+  const [stale, setStale] = useState<Stale | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const current = useRef(id);
@@ -124,6 +136,7 @@ export function TicketView({
         setMetaError(null);
         setTagHint("");
         setTagText("");
+        setStale(null);
         stickToBottom.current = true;
       }
       try {
@@ -172,6 +185,7 @@ export function TicketView({
   async function send(kind: MessageKind, body: string, key: string) {
     const entry = await api.addMessage(target, kind, body, key);
     stickToBottom.current = true;
+    setStale(null);
     setDetail((d) => (d && d.id === target ? { ...d, timeline: [...d.timeline, entry], messages: [...d.messages, entry] } : d));
     fetchDetail(true);
   }
@@ -197,9 +211,22 @@ export function TicketView({
   /** applied shows a PATCH's answer: the header at once, the new timeline line on a re-read. */
   function applied(sum: TicketSummary) {
     stickToBottom.current = true;
+    setStale(null);
     setDetail((d) => (d && d.id === sum.id ? { ...d, ...sum } : d));
     onChanged(sum);
     fetchDetail(true);
+  }
+
+  /**
+   * reloadStale answers a 412: the change was made from a view (seen) that news has overtaken,
+   * and nothing changed. It is not retried: the ticket is read again (header and timeline), the
+   * entries the agent had not seen are marked new, and the agent decides again, with the new
+   * version. Entries seen before an earlier 412 that is still shown stay the baseline.
+   */
+  async function reloadStale(e: ApiError, seen: TicketDetail) {
+    const ids = new Set(seen.timeline.map((x) => x.id));
+    setStale((prev) => ({ message: e.detail, seen: prev?.seen ?? ids }));
+    await fetchDetail(true);
   }
 
   async function changeStatus(s: TicketStatus) {
@@ -207,8 +234,9 @@ export function TicketView({
     setStatusBusy(s);
     setStatusError(null);
     try {
-      applied(await api.setStatus(target, s));
+      applied(await api.setStatus(target, s, detail.version));
     } catch (e) {
+      if (isStale(e)) return await reloadStale(e, detail);
       // 409: the ticket is closed (maybe by someone else meanwhile), and closed is final. Show
       // it as it is before saying why, so the header stops offering the change.
       if (isConflict(e)) await fetchDetail(true);
@@ -220,14 +248,16 @@ export function TicketView({
 
   /** change sends an assignee or tags change; true when it went through. */
   async function change(what: "assignee" | "tags", body: TicketUpdate): Promise<boolean> {
-    if (metaBusy) return false;
+    if (metaBusy || !detail) return false;
     setMetaBusy(true);
     setMetaError(null);
     try {
-      applied(await api.updateTicket(target, body));
+      applied(await api.updateTicket(target, body, detail.version));
       return true;
     } catch (e) {
-      setMetaError({ what, error: e });
+      // Stale: what the agent typed (a tag) stays, to send again once they have looked.
+      if (isStale(e)) await reloadStale(e, detail);
+      else setMetaError({ what, error: e });
       return false;
     } finally {
       setMetaBusy(false);
@@ -436,6 +466,16 @@ export function TicketView({
           {t("ticket.mergedNote", { id: movedFrom.from })}
         </p>
       )}
+      {stale && (
+        <div class="notice banner stale-notice" role="alert" data-testid="stale-notice">
+          <p>{t("ticket.stale")}</p>
+          {stale.message && (
+            <p class="muted small" data-testid="stale-message">
+              {stale.message}
+            </p>
+          )}
+        </div>
+      )}
       {statusError != null && (
         <p class="error-text banner" role="alert" data-testid="status-error">
           {isConflict(statusError) && closed ? t("ticket.statusConflict") : t("ticket.statusFailed", { message: errorText(statusError, t) })}
@@ -454,7 +494,7 @@ export function TicketView({
       <div class="ticket-body">
         <div class="conversation">
           <div class="thread-scroll" ref={scroller} aria-label={t("ticket.thread")}>
-            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} onOpen={onOpen} openAttachment={openAttachment} />
+            <Thread entries={d.timeline} customerName={d.customer?.name || d.customer?.email || ""} agents={agents} onOpen={onOpen} openAttachment={openAttachment} seen={stale?.seen} />
           </div>
           <Composer onSend={send} focusSignal={replySignal} />
         </div>

@@ -98,6 +98,7 @@ export const en = {
   "ticket.changeStatus": "Change status",
   "ticket.statusFailed": "Couldn't change the status: {message}",
   "ticket.statusConflict": "Couldn't change the status: a closed ticket is final; new events about it open a follow-up ticket.",
+  "ticket.stale": "This ticket changed while you had it open — review the new activity and try again.",
   "ticket.closedHint": "Closed is final: new events about this ticket open a follow-up ticket.",
   "ticket.created": "Created {when}",
   "ticket.mergedNote": "Merged from #{id}: the ticket you opened is now part of this one.",
@@ -120,6 +121,7 @@ export const en = {
   "ticket.tagsFailed": "Couldn't change the tags: {message}",
 
   "entry.customer": "Customer",
+  "entry.new": "New",
   "entry.reply": "Reply",
   "entry.note": "Internal note",
   "entry.noteHint": "Only agents see this",

@@ -100,6 +100,7 @@ export const zhCN: Record<MessageKey, string> = {
   "ticket.changeStatus": "更改状态",
   "ticket.statusFailed": "无法更改状态：{message}",
   "ticket.statusConflict": "无法更改状态：已关闭的工单不能再更改，之后有关它的新事件会开启跟进工单。",
+  "ticket.stale": "你打开此工单后它有了变化——请查看新的动态后再试一次。",
   "ticket.closedHint": "已关闭是最终状态：之后有关此工单的新事件会开启跟进工单。",
   "ticket.created": "创建于{when}",
   "ticket.mergedNote": "已从 #{id} 合并：您打开的工单现已并入此工单。",
@@ -122,6 +123,7 @@ export const zhCN: Record<MessageKey, string> = {
   "ticket.tagsFailed": "无法更改标签：{message}",
 
   "entry.customer": "客户",
+  "entry.new": "新",
   "entry.reply": "回复",
   "entry.note": "内部备注",
   "entry.noteHint": "仅客服可见",

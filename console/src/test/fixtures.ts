@@ -13,6 +13,7 @@ export function ticket(id: string, over: Partial<TicketSummary> = {}): TicketSum
     customer: { email: `${id}@example.com`, country: "FR" },
     tags: [],
     unread: false,
+    version: 1,
     created_at: "2026-01-01T10:00:00Z",
     updated_at: "2026-01-01T10:00:00Z",
     ...over,
