@@ -148,7 +148,7 @@ func (s *Store) apply(ctx context.Context, f ticket.Fact, newID func() string, f
 		if err != nil {
 			return Outcome{}, err
 		}
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err = s.commit(ctx, items)
 		if err == nil {
 			return out, nil
 		}
@@ -409,9 +409,6 @@ func (s *Store) planWrites(f ticket.Fact, plan ticket.Plan, st planState, newID 
 			return nil, out, err
 		}
 		items = append(items, w)
-	}
-	if len(items) > 100 {
-		return nil, out, errs.E(errs.Internal, "apply event %s: %d writes is over DynamoDB's 100 per transaction", f.Event.ID, len(items))
 	}
 	return items, out, nil
 }

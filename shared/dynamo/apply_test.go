@@ -302,3 +302,37 @@ func TestExpiredParksSettleTheirCount(t *testing.T) {
 		t.Errorf("exception = %+v; want it to open a ticket", out)
 	}
 }
+
+// A ticket with more references than one DynamoDB transaction has items for (each of its
+// writes re-puts a search item per reference) still takes its events, and search finds it
+// by the newest of them: the search items are written after the transaction when they would
+// not fit in it. Before, the 100th reference made every write fail, for good.
+func TestTicketWithMoreReferencesThanATransactionHolds(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	newID := ids()
+	parcel := func(n int, st string) events.Shipment {
+		return events.Shipment{TrackingNumber: fmt.Sprintf("TRK%03d", n), Carrier: "dhl", OrderID: "777", Status: st}
+	}
+	opened := apply(t, s, fact(t, "demo", "exc", events.ShipmentException, t0, parcel(0, "Exception")), newID)
+	const parcels = 120
+	for i := 1; i <= parcels; i++ {
+		out := apply(t, s, fact(t, "demo", fmt.Sprintf("scan%03d", i), events.ShipmentUpdated, t0.Add(time.Duration(i)*time.Minute), parcel(i, "InTransit")), newID)
+		if out.TicketID != opened.TicketID {
+			t.Fatalf("parcel %d filed on %+v; want ticket %s", i, out, opened.TicketID)
+		}
+	}
+	tk, _, err := s.GetTicket(ctx, "demo", opened.TicketID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tk.References); n <= parcels {
+		t.Fatalf("ticket holds %d references; want over %d (order and every tracking number)", n, parcels)
+	}
+	for _, q := range []string{"TRK000", "TRK099", fmt.Sprintf("TRK%03d", parcels)} {
+		page, err := s.SearchTickets(ctx, "demo", q, ticket.Filter{})
+		if err != nil || len(page.Tickets) != 1 || page.Tickets[0].ID != opened.TicketID {
+			t.Errorf("search %s = %+v, %v; want ticket %s", q, page.Tickets, err, opened.TicketID)
+		}
+	}
+}

@@ -245,7 +245,7 @@ func (s *Store) ChangeTicket(ctx context.Context, merchantID, id string, c Chang
 				items = append(items, w)
 			}
 		}
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err = s.commit(ctx, items)
 		if err == nil {
 			return t, c.Entry, nil
 		}

@@ -16,6 +16,8 @@ const (
 	MaxItemBytes         = 400 << 10 // 400 KB
 	MaxPartitionKeyBytes = 2048
 	MaxSortKeyBytes      = 1024
+	MaxTransactItems     = 100 // items of one TransactWriteItems
+	MaxBatchWrites       = 25  // requests of one BatchWriteItem
 )
 
 // DynamoDB's own messages for a refused item or key, as its ValidationException says them
@@ -24,10 +26,12 @@ const (
 	msgItemTooLarge = "Item size has exceeded the maximum allowed size"
 	msgHashKey      = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
 	msgRangeKey     = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+	msgTransact     = "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+	msgBatch        = "Too many items requested for the BatchWriteItem call"
 )
 
-// limits sits in front of minidyn's handler and refuses, as DynamoDB does, items over 400 KB
-// and keys over their limits, so a test against the embedded table fails where AWS would.
+// limits sits in front of minidyn's handler and refuses, as DynamoDB does, items over 400 KB,
+// keys over their limits, transactions of more than 100 items and batches of more than 25, so a test against the embedded table fails where AWS would.
 // It checks what a request carries: the items of PutItem, of BatchWriteItem's puts and of
 // TransactWriteItems' Puts, and every key (the table's and each index's key attributes of an
 // item, the Key of other requests). It does not predict the size an UpdateItem's expression
@@ -142,6 +146,16 @@ func (l *limits) check(req request) string {
 		case ti.ConditionCheck != nil:
 			keys = append(keys, ti.ConditionCheck.Key)
 		}
+	}
+	if len(req.TransactItems) > MaxTransactItems {
+		return msgTransact
+	}
+	batch := 0
+	for _, writes := range req.RequestItems {
+		batch += len(writes)
+	}
+	if batch > MaxBatchWrites {
+		return msgBatch
 	}
 	for _, item := range items {
 		if itemSize(item) > MaxItemBytes {

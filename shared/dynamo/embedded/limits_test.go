@@ -3,6 +3,7 @@ package embedded_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -19,6 +20,8 @@ const (
 	tooLarge = "Item size has exceeded the maximum allowed size"
 	hashKey  = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
 	rangeKey = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+	transact = "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+	batch    = "Too many items requested for the BatchWriteItem call"
 )
 
 func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
@@ -98,6 +101,10 @@ func TestLimits(t *testing.T) {
 			}})
 			return err
 		}, tooLarge},
+		{"TransactWriteItems of 100 items", func() error { return transactN(ctx, db, 100) }, ""},
+		{"TransactWriteItems of 101 items", func() error { return transactN(ctx, db, 101) }, transact},
+		{"BatchWriteItem of 25 puts", func() error { return batchN(ctx, db, 25) }, ""},
+		{"BatchWriteItem of 26 puts", func() error { return batchN(ctx, db, 26) }, batch},
 		{"GetItem of a key over", func() error {
 			_, err := db.Client.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: map[string]types.AttributeValue{"pk": s("p"), "sk": s(long(1025))}})
 			return err
@@ -120,4 +127,23 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+func transactN(ctx context.Context, db *embedded.DynamoDB, n int) error {
+	items := make([]types.TransactWriteItem, n)
+	for i := range items {
+		items[i] = types.TransactWriteItem{Put: &types.Put{TableName: aws.String("limits"),
+			Item: map[string]types.AttributeValue{"pk": s("tx"), "sk": s(fmt.Sprint(i))}}}
+	}
+	_, err := db.Client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	return err
+}
+
+func batchN(ctx context.Context, db *embedded.DynamoDB, n int) error {
+	reqs := make([]types.WriteRequest, n)
+	for i := range reqs {
+		reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{"pk": s("bw"), "sk": s(fmt.Sprint(i))}}}
+	}
+	_, err := db.Client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"limits": reqs}})
+	return err
 }
