@@ -407,6 +407,7 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, c auth.Claim
 		change.Source = events.SourceAPI
 		change.Announce = func(t ticket.Ticket, e ticket.Entry) ([]events.Event, error) {
 			ev, err := ticket.Replied(t, e, from)
+			ev.CorrelationID = httpjson.RequestID(r) // notify's logs lead back to this request
 			return []events.Event{ev}, err
 		}
 	}

@@ -53,6 +53,7 @@ func TestSubIsTheIdentity(t *testing.T) {
 		t.Helper()
 		r := httptest.NewRequest(method, path, strings.NewReader(body))
 		r.Header.Set("Authorization", "Bearer "+tok)
+		r.Header.Set("X-Request-Id", "req-"+method+"-"+path)
 		if key != "" {
 			r.Header.Set("Idempotency-Key", key)
 		}
@@ -91,6 +92,9 @@ func TestSubIsTheIdentity(t *testing.T) {
 			var reply events.Reply
 			if rec.Event.Type == events.MessageReplied && rec.Event.Decode(&reply) == nil && reply.EntryID == e["id"] {
 				authors = append(authors, reply.Author)
+				if want := "req-POST-/api/v1/tickets/tk_003/messages"; rec.Event.CorrelationID != want {
+					t.Errorf("message.replied correlation id = %q; want the request's %q", rec.Event.CorrelationID, want)
+				}
 			}
 		}
 		if fmt.Sprint(authors) != "[li@demo.test]" {

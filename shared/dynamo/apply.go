@@ -404,6 +404,8 @@ func (s *Store) planWrites(f ticket.Fact, plan ticket.Plan, st planState, newID 
 		if err != nil {
 			return nil, out, err
 		}
+		// The request that brought the cause (the webhook's, the mail's) follows it on.
+		ev.CorrelationID = f.Event.CorrelationID
 		w, err := s.outboxWrite(events.SourceTicketing, ev, at)
 		if err != nil {
 			return nil, out, err

@@ -336,3 +336,21 @@ func TestTicketWithMoreReferencesThanATransactionHolds(t *testing.T) {
 		}
 	}
 }
+
+// The ticket.opened an event causes carries that event's correlation id, so on call can
+// follow one webhook past ticketing into the functions the announcement reaches.
+func TestAnnouncementCarriesTheCauseCorrelation(t *testing.T) {
+	s := newStore(t)
+	f := fact(t, "demo", "a", events.PaymentFailed, t0, payment("4711"))
+	f.Event.CorrelationID = "req-webhook-1"
+	apply(t, s, f, ids())
+	recs, err := s.PendingOutbox(context.Background(), t0.Add(time.Hour), 10)
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("PendingOutbox = %d records, %v; want the ticket.opened", len(recs), err)
+	}
+	for _, r := range recs {
+		if r.Event.CorrelationID != "req-webhook-1" {
+			t.Errorf("%s correlation id = %q; want the cause's req-webhook-1", r.Event.Type, r.Event.CorrelationID)
+		}
+	}
+}
