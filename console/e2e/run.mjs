@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { customerMail, png, sendMail } from "./mail.mjs";
-import { seed } from "./seed.mjs";
+import { customerMessage, seed } from "./seed.mjs";
 
 const consoleDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = resolve(consoleDir, "..");
@@ -352,6 +352,38 @@ async function main() {
       assert(d.messages.some((m) => m.kind === "note" && m.body === note), "API has no such note");
     });
 
+    await check("solving over news the agent has not seen is refused (412): the ticket reloads, says so, marks the news; solving again works", async () => {
+      const before = await api(`/api/v1/tickets/${encodeURIComponent(openedId)}`);
+      assert(before.status === "open", `ticket is ${before.status}; want open`);
+      await page.getByTestId("entry-customer").first().waitFor();
+      // Hold the view as the agent opened it: live refresh skips hidden tabs, so the news below
+      // reaches the console only through the 412's reload, not a refresh tick first.
+      await page.evaluate(() => Object.defineProperty(document, "hidden", { configurable: true, get: () => true }));
+      const news = `Also my bank now shows a chargeback for 10482 — please don't close this. [e2e ${Date.now()}]`;
+      await customerMessage(base, { email: "camille.martin@example.com", name: "Camille Martin", order_number: expect.eurOrder, text: news });
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const d = await api(`/api/v1/tickets/${encodeURIComponent(openedId)}`);
+        if (d.version > before.version && d.messages.some((m) => m.body === news)) break;
+        assert(Date.now() < deadline, `the customer's message did not join ${openedId} (version ${d.version})`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert((await page.getByTestId("entry-customer").filter({ hasText: news }).count()) === 0, "the console showed the news before the click");
+      await page.getByTestId("status-solved").click();
+      const notice = page.getByTestId("stale-notice");
+      await notice.getByText("This ticket changed while you had it open — review the new activity and try again.").waitFor();
+      await page.getByTestId("stale-message").waitFor();
+      await page.locator('[data-testid="entry-customer"][data-new="true"]').filter({ hasText: news }).waitFor();
+      assert((await page.locator('[data-testid="status-open"][aria-pressed="true"]').count()) === 1, "the header does not show the ticket open");
+      const still = await api(`/api/v1/tickets/${encodeURIComponent(openedId)}`);
+      assert(still.status === "open", `API says status ${still.status} after a stale change; want open`);
+      await shot("05a-ticket-stale");
+      await page.evaluate(() => delete document.hidden);
+      await page.getByTestId("status-solved").click();
+      await page.locator('[data-testid="status-solved"][aria-pressed="true"]').waitFor();
+      assert((await notice.count()) === 0, "the stale notice stayed after the change went through");
+    });
+
     await check("changing the status to solved", async () => {
       await page.getByTestId("status-solved").click();
       await page.locator('[data-testid="status-solved"][aria-pressed="true"]').waitFor();
@@ -482,7 +514,7 @@ async function main() {
       }
     });
 
-    await check("a closed ticket is final: a reopen is a 409 the ticket says, and none is offered", async () => {
+    await check("a closed ticket is final: solving one closed meanwhile is stale and shows it closed, a reopen is a 409, and none is offered", async () => {
       // A ticket no other check uses: not the EUR or JPY payment, the UPS parcel or the chargeback.
       const open = (await api("/api/v1/tickets?status=open&limit=100")).tickets;
       const pick = open.find((t) => ["shipping_delay", "refund", "shipment"].includes(t.category));
@@ -495,12 +527,15 @@ async function main() {
         });
       await page.goto(`${base}/tickets/${encodeURIComponent(pick.id)}`);
       await page.locator('[data-testid="status-open"][aria-pressed="true"]').waitFor();
-      // Someone closes it meanwhile; this agent, still seeing it open, solves it.
+      // Someone closes it meanwhile; this agent, still seeing it open, solves it. The console
+      // sends If-Match for the version it shows, so that is a 412 (stale) before it could be a
+      // 409: the ticket reloads, closed, and says both that it changed and that closed is final.
       const closed = await patch("closed");
       assert(closed.status === 200, `closing answered ${closed.status}`);
       await page.getByTestId("status-solved").click();
-      await page.getByTestId("status-error").getByText("a closed ticket is final").waitFor();
+      await page.getByTestId("stale-notice").waitFor();
       await page.locator('[data-testid="status-closed"][aria-pressed="true"]').waitFor();
+      await page.getByTestId("closed-hint").waitFor();
       await shot("10b-closed-conflict");
       // Opened afresh, a closed ticket offers no other status and says why.
       await page.reload();

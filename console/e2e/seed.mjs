@@ -66,6 +66,15 @@ function yenPayment(pi) {
 }
 
 /**
+ * customerMessage posts a customer's message the way the storefront widget does (inbound, with
+ * the publishable key). With an order number it joins that order's open ticket; ticketing is
+ * asynchronous.
+ */
+export async function customerMessage(base, m) {
+  await post(`${base}/inbound/${MERCHANT}/messages`, JSON.stringify(m), { "X-Borderdesk-Key": PUBLISHABLE_KEY });
+}
+
+/**
  * seed posts sample traffic to base (http://host:port) and returns what the e2e checks expect.
  * Ticketing is asynchronous: callers wait for the tickets to appear.
  */
@@ -116,9 +125,7 @@ export async function seed(base, repoRoot) {
       text: "UPS says my parcel is going back to you. The address is right — what happened?",
     },
   ];
-  for (const m of messages) {
-    await post(`${base}/inbound/${MERCHANT}/messages`, JSON.stringify(m), { "X-Borderdesk-Key": PUBLISHABLE_KEY });
-  }
+  for (const m of messages) await customerMessage(base, m);
   return {
     // Tickets the run can count on: payment failed EUR (10482) and JPY (J-2041), and a
     // customer message with no order.
