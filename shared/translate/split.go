@@ -15,7 +15,7 @@ import (
 func split(text string, limit int) []string {
 	var out []string
 	for len(text) > limit {
-		cut := lastBreak(text[:limit])
+		cut := lastBreak(text, limit)
 		out = append(out, text[:cut])
 		text = text[cut:]
 	}
@@ -25,9 +25,11 @@ func split(text string, limit int) []string {
 	return out
 }
 
-// lastBreak returns where to end a chunk within s: after the last paragraph break, else after
-// the last sentence end, else after the last space, else at the last rune boundary.
-func lastBreak(s string) int {
+// lastBreak returns where to end a chunk of text within limit bytes: after the last paragraph
+// break, else after the last sentence end, else after the last space, else at the last rune
+// boundary (looked for in text itself, since text[:limit] may end inside a rune).
+func lastBreak(text string, limit int) int {
+	s := text[:limit]
 	if i := strings.LastIndex(s, "\n\n"); i > 0 {
 		return i + 2
 	}
@@ -43,12 +45,13 @@ func lastBreak(s string) int {
 	if i := strings.LastIndex(s, " "); i > 0 {
 		return i + 1
 	}
-	cut := len(s)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
-	if cut == 0 {
-		return len(s)
+	if cut == 0 { // limit is smaller than one rune: never loop without progress
+		_, n := utf8.DecodeRuneInString(text)
+		return n
 	}
 	return cut
 }
