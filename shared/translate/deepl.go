@@ -114,7 +114,8 @@ func (d *DeepL) Translate(ctx context.Context, r Request) (Result, error) {
 }
 
 // glossary returns the DeepL glossary id for g on source→target, creating it on first use.
-// A glossary with no entry for the pair returns "" and no glossary is sent.
+// A glossary with no entry for the pair, or a pair DeepL refuses, returns "" and no glossary
+// is sent.
 func (d *DeepL) glossary(ctx context.Context, g Glossary, source, target string) (string, error) {
 	src, tgt := primary(source), primary(target)
 	key := g.ID + "|" + src + "|" + tgt
@@ -137,7 +138,13 @@ func (d *DeepL) glossary(ctx context.Context, g Glossary, source, target string)
 			GlossaryID string `json:"glossary_id"`
 		}
 		in := map[string]string{"name": "borderdesk-" + g.ID + "-" + src + "-" + tgt, "source_lang": src, "target_lang": tgt, "entries": tsv.String(), "entries_format": "tsv"}
-		if err := d.do(ctx, http.MethodPost, "/v2/glossaries", in, &out); err != nil {
+		err := d.do(ctx, http.MethodPost, "/v2/glossaries", in, &out)
+		switch {
+		case errs.Is(err, errs.Invalid):
+			// DeepL refuses glossaries for pairs it does not support; translating without one
+			// beats not translating, and CheckTerms still warns about the terms.
+			out.GlossaryID = ""
+		case err != nil:
 			return "", fmt.Errorf("create deepl glossary %s %s→%s: %w", g.ID, src, tgt, err)
 		}
 		id = out.GlossaryID

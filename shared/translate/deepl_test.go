@@ -48,6 +48,11 @@ func deeplServer(t *testing.T, p *deeplPeer) *httptest.Server {
 			var in map[string]string
 			_ = json.NewDecoder(r.Body).Decode(&in)
 			p.glossaries = append(p.glossaries, in)
+			if in["target_lang"] == "fr" {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = w.Write([]byte(`{"message":"Unsupported glossary language pair"}`))
+				return
+			}
 			id := "def3a26b-3e84-45b3-84ae-0c0aaf3525f7"
 			entries[id] = in["entries"]
 			w.WriteHeader(http.StatusCreated)
@@ -113,6 +118,16 @@ func TestDeepLTranslate(t *testing.T) {
 	}
 	if tr := p.translations[2]; tr.GlossaryID != "" || tr.SourceLang != "" || tr.TargetLang != "EN-US" || tr.TagHandling != "" {
 		t.Errorf("auto-detect request = %+v", tr)
+	}
+
+	// A pair DeepL refuses a glossary for still translates, without one, and is asked once.
+	for range 2 {
+		if _, err := d.Translate(ctx, Request{Text: "Rückerstattung", Source: "de", Target: "fr", Glossary: &milk}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(p.glossaries) != 2 || p.translations[3].GlossaryID != "" || p.translations[4].GlossaryID != "" {
+		t.Errorf("refused pair: %d glossary requests, ids %q %q; want 2 in all, no id", len(p.glossaries), p.translations[3].GlossaryID, p.translations[4].GlossaryID)
 	}
 }
 
