@@ -129,6 +129,15 @@ func TestDeepLTranslate(t *testing.T) {
 	if len(p.glossaries) != 2 || p.translations[3].GlossaryID != "" || p.translations[4].GlossaryID != "" {
 		t.Errorf("refused pair: %d glossary requests, ids %q %q; want 2 in all, no id", len(p.glossaries), p.translations[3].GlossaryID, p.translations[4].GlossaryID)
 	}
+
+	// HTML keeps its markup as it is: tag_handling html, kept terms in <keep>, nothing escaped.
+	res, err := d.Translate(ctx, Request{Text: "<p>Paket mit Aptamil &amp; mehr</p>", Target: "zh", Format: "html", Glossary: &Glossary{ID: "dnt", DoNotTranslate: []string{"Aptamil"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := p.translations[5]; tr.TagHandling != "html" || tr.Text[0] != "<p>Paket mit <keep>Aptamil</keep> &amp; mehr</p>" || res.Text != "<p>包裹 和 Aptamil &amp; mehr</p>" {
+		t.Errorf("html: request %+v, result %q", tr, res.Text)
+	}
 }
 
 func TestDeepLErrors(t *testing.T) {
