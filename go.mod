@@ -6,6 +6,7 @@ go 1.26.0
 ignore node_modules
 
 require (
+	github.com/abadojack/whatlanggo v1.0.1
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.224.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
