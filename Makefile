@@ -66,8 +66,9 @@ synth: functions console infra/cdk/node_modules ## Write the CloudFormation temp
 deploy: build infra/cdk/node_modules ## Deploy to the AWS account in your environment
 	$(CDK) deploy
 
-bench: ## Benchmarks: webhooks/s end to end, ack latency, DynamoDB requests per webhook
+bench: ## Benchmarks: webhooks/s end to end, ack latency, DynamoDB requests per webhook, language detection accuracy
 	$(GO) test -run '^$$' -bench . -count 1 ./infra/local/bench/
+	$(GO) test -run '^$$' -bench . -count 1 -v ./shared/langdetect/
 
 lint:
 	gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go') | (! grep .)
