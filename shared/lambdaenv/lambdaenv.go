@@ -54,3 +54,13 @@ func Must(log *slog.Logger, err error) {
 		os.Exit(1)
 	}
 }
+
+// Require reads the setting name through getenv: an error when it is empty, so a function
+// missing its bucket or secret fails at init (like TABLE_NAME), not on the request that
+// first needs it.
+func Require(getenv func(string) string, name string) (string, error) {
+	if v := getenv(name); v != "" {
+		return v, nil
+	}
+	return "", fmt.Errorf("%s is not set", name)
+}

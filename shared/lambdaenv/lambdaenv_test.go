@@ -25,3 +25,14 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Logger(nonsense) logs debug; want info")
 	}
 }
+
+func TestRequire(t *testing.T) {
+	env := map[string]string{"MAIL_BUCKET": "borderdesk-mail"}
+	getenv := func(k string) string { return env[k] }
+	if v, err := lambdaenv.Require(getenv, "MAIL_BUCKET"); v != "borderdesk-mail" || err != nil {
+		t.Errorf("Require(MAIL_BUCKET) = %q, %v; want its value", v, err)
+	}
+	if v, err := lambdaenv.Require(getenv, "RAW_BUCKET"); v != "" || err == nil || err.Error() != "RAW_BUCKET is not set" {
+		t.Errorf("Require(RAW_BUCKET) = %q, %v; want \"RAW_BUCKET is not set\"", v, err)
+	}
+}

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"os"
 	"time"
 
@@ -29,22 +28,15 @@ import (
 func main() {
 	env, err := lambdaenv.Load(context.Background(), os.Getenv)
 	lambdaenv.Must(env.Log, err)
-	// RAW_BUCKET keeps webhook bodies too large for a table item.
-	rawBucket := os.Getenv("RAW_BUCKET")
-	if rawBucket == "" {
-		lambdaenv.Must(env.Log, errors.New("RAW_BUCKET is not set"))
-	}
-	// MERCHANT_SECRETS_PREFIX starts the names of the merchants' webhook secrets in Secrets
-	// Manager, the ones the stack lets intake read.
-	secretsPrefix := os.Getenv("MERCHANT_SECRETS_PREFIX")
-	if secretsPrefix == "" {
-		lambdaenv.Must(env.Log, errors.New("MERCHANT_SECRETS_PREFIX is not set"))
-	}
-	// MAIL_BUCKET is where SES receiving stores raw inbound mail and intake its attachments.
-	mailBucket := os.Getenv("MAIL_BUCKET")
-	if mailBucket == "" {
-		lambdaenv.Must(env.Log, errors.New("MAIL_BUCKET is not set"))
-	}
+	// RAW_BUCKET keeps webhook bodies too large for a table item; MERCHANT_SECRETS_PREFIX
+	// starts the names of the merchants' webhook secrets, the ones the stack lets intake
+	// read; MAIL_BUCKET is where SES receiving stores raw mail and intake its attachments.
+	rawBucket, err := lambdaenv.Require(os.Getenv, "RAW_BUCKET")
+	lambdaenv.Must(env.Log, err)
+	secretsPrefix, err := lambdaenv.Require(os.Getenv, "MERCHANT_SECRETS_PREFIX")
+	lambdaenv.Must(env.Log, err)
+	mailBucket, err := lambdaenv.Require(os.Getenv, "MAIL_BUCKET")
+	lambdaenv.Must(env.Log, err)
 	s3Client := awss3.NewFromConfig(env.AWS)
 	h := intake.New(intake.Config{
 		Providers: intake.Providers(),

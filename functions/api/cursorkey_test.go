@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/borderdesk/borderdesk/functions/api"
 )
 
 // TestCursorKey reads the key through the real client from a peer speaking Secrets
@@ -41,12 +43,12 @@ func TestCursorKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.arn, func(t *testing.T) {
-			_, err := cursorKey(context.Background(), sm, tc.arn)
+			_, err := api.CursorKey(context.Background(), sm, tc.arn)
 			if (err != nil) != tc.wantErr {
-				t.Errorf("cursorKey(%q) = %v; want error %v", tc.arn, err, tc.wantErr)
+				t.Errorf("CursorKey(%q) = %v; want error %v", tc.arn, err, tc.wantErr)
 			}
 			if err != nil && strings.Contains(err.Error(), "too-short") {
-				t.Errorf("cursorKey(%q) = %v; the error shows the secret", tc.arn, err)
+				t.Errorf("CursorKey(%q) = %v; the error shows the secret", tc.arn, err)
 			}
 		})
 	}
