@@ -26,36 +26,25 @@ type mailBucket struct {
 	bucket awss3.Bucket
 }
 
-// newMailBucket declares the bucket like the raw-body bucket: private, encrypted, TLS-only,
-// retained. Raw mail is personal data kept only to be parsed, so it expires as raw webhook
+// newMailBucket declares the bucket like the raw-body bucket (privateBucket). Raw mail is personal data kept only to be parsed, so it expires as raw webhook
 // bodies do; the attachments are part of the ticket and stay. Versioning is off: every key
 // is written once (SES's message id, an attachment's own key), so there is nothing to
 // restore, and noncurrent versions would keep raw mail past its expiry.
 func newMailBucket(scope constructs.Construct) mailBucket {
 	days := float64(dynamo.ReceiptRetention / (24 * time.Hour))
-	bucket := awss3.NewBucket(scope, jsii.String("MailBucket"), &awss3.BucketProps{
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules: &[]*awss3.LifecycleRule{
-			{
-				Id:         jsii.String("expire-raw-mail"),
-				Enabled:    jsii.Bool(true),
-				Prefix:     jsii.String(events.InboundMailPrefix),
-				Expiration: awscdk.Duration_Days(jsii.Number(days)),
-			},
-			{
-				Id:                                  jsii.String("abort-incomplete-uploads"),
-				Enabled:                             jsii.Bool(true),
-				AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-			},
+	bucket := privateBucket(scope, "MailBucket", []*awss3.LifecycleRule{
+		{
+			Id:         jsii.String("expire-raw-mail"),
+			Enabled:    jsii.Bool(true),
+			Prefix:     jsii.String(events.InboundMailPrefix),
+			Expiration: awscdk.Duration_Days(jsii.Number(days)),
 		},
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
-	acknowledge(bucket, nagRule{id: "AwsSolutions-S1",
-		reason: "Only SES (inbound/, from this account's receipt rule) and this stack's roles reach the bucket, nothing is public or listed; the audit trail for object access is CloudTrail S3 data events, delivered reliably where server access logs are best-effort, and enabled per account by its operator"})
+		{
+			Id:                                  jsii.String("abort-incomplete-uploads"),
+			Enabled:                             jsii.Bool(true),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		},
+	}, "Only SES (inbound/, from this account's receipt rule) and this stack's roles reach the bucket, nothing is public or listed; the audit trail for object access is CloudTrail S3 data events, delivered reliably where server access logs are best-effort, and enabled per account by its operator")
 	return mailBucket{bucket: bucket}
 }
 

@@ -26,25 +26,13 @@ type rawBodies struct {
 // the receipt that points at it.
 func newRawBodies(scope constructs.Construct) rawBodies {
 	days := float64(dynamo.ReceiptRetention / (24 * time.Hour))
-	bucket := awss3.NewBucket(scope, jsii.String("RawBodies"), &awss3.BucketProps{
-		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
-		Encryption:        awss3.BucketEncryption_S3_MANAGED,
-		EnforceSSL:        jsii.Bool(true),
-		MinimumTLSVersion: jsii.Number(1.2),
-		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:         jsii.String("expire-with-receipts"),
-			Enabled:    jsii.Bool(true),
-			Expiration: awscdk.Duration_Days(jsii.Number(days)),
-			// Intake writes in one request; nothing should linger half-written.
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
-		// Retained like the table, so deleting the stack never stalls on a non-empty bucket;
-		// the lifecycle still empties it within the retention.
-		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-	})
-	acknowledge(bucket, nagRule{id: "AwsSolutions-S1",
-		reason: "Only this stack's roles reach the bucket (intake puts, nothing is public or listed); the audit trail for object access is CloudTrail S3 data events, delivered reliably where server access logs are best-effort, and enabled per account by its operator"})
+	bucket := privateBucket(scope, "RawBodies", []*awss3.LifecycleRule{{
+		Id:         jsii.String("expire-with-receipts"),
+		Enabled:    jsii.Bool(true),
+		Expiration: awscdk.Duration_Days(jsii.Number(days)),
+		// Intake writes in one request; nothing should linger half-written.
+		AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+	}}, "Only this stack's roles reach the bucket (intake puts, nothing is public or listed); the audit trail for object access is CloudTrail S3 data events, delivered reliably where server access logs are best-effort, and enabled per account by its operator")
 	return rawBodies{bucket: bucket}
 }
 
