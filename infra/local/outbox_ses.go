@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/borderdesk/borderdesk/functions/notify"
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/mail"
 	"github.com/borderdesk/borderdesk/shared/ses"
@@ -110,15 +111,12 @@ func simulate(address string, now time.Time) []ses.Event {
 	return []ses.Event{sent, delivered}
 }
 
-// outcome is the delivery state the last of evs reports.
+// outcome is the delivery state evs leave a reply's marker in, by notify's own ordering
+// rule (notify.Next): what GET /dev/outbox shows is what the console will.
 func outcome(evs []ses.Event) string {
-	switch evs[len(evs)-1].EventType {
-	case ses.EventDelivery:
-		return dynamo.SendDelivered
-	case ses.EventBounce:
-		return dynamo.SendBounced
-	case ses.EventComplaint:
-		return dynamo.SendComplained
+	d := dynamo.Delivery{State: dynamo.SendClaimed}
+	for _, ev := range evs {
+		d, _ = notify.Next(d, ev)
 	}
-	return dynamo.SendDone
+	return d.State
 }
