@@ -18,6 +18,7 @@ import (
 	"github.com/borderdesk/borderdesk/shared/dynamo"
 	"github.com/borderdesk/borderdesk/shared/errs"
 	"github.com/borderdesk/borderdesk/shared/inbound"
+	outmail "github.com/borderdesk/borderdesk/shared/mail"
 	"github.com/borderdesk/borderdesk/shared/metrics"
 	"github.com/borderdesk/borderdesk/shared/providers/provider"
 	"github.com/borderdesk/borderdesk/shared/s3"
@@ -380,9 +381,6 @@ func references(ids []string) []string {
 	return out
 }
 
-// ourThread matches our thread ids (shared/mail ThreadID): "<ticket-<id>@<domain>>".
-var ourThread = regexp.MustCompile(`^<ticket-([A-Za-z0-9_.-]{1,64})@([^<>@\s]+)>$`)
-
 // ticketTag is a plus tag that can name a ticket (shared/mail's reply-address token).
 var ticketTag = regexp.MustCompile(`^[a-z0-9_.-]{1,64}$`)
 
@@ -399,8 +397,8 @@ func threadTicket(m inbound.Mail, t tenant) string {
 	}
 	ids := append(slices.Clone(m.References), m.InReplyTo)
 	for i := len(ids) - 1; i >= 0; i-- {
-		if sub := ourThread.FindStringSubmatch(ids[i]); sub != nil && strings.EqualFold(sub[2], t.domain) {
-			return sub[1]
+		if ticketID, domain, ok := outmail.ThreadTicket(ids[i]); ok && strings.EqualFold(domain, t.domain) {
+			return ticketID
 		}
 	}
 	return ""

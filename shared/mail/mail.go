@@ -125,6 +125,19 @@ func ThreadID(ticketID, domain string) string {
 	return "<ticket-" + token(ticketID) + "@" + domain + ">"
 }
 
+// threadIDPattern reads ThreadID back.
+var threadIDPattern = regexp.MustCompile(`^<ticket-([A-Za-z0-9_.-]{1,64})@([^<>@\s]+)>$`)
+
+// ThreadTicket reads a message id minted by ThreadID: the ticket's token (the ticket id, for
+// the ids tickets have) and the domain; false for any other id.
+func ThreadTicket(id string) (token, domain string, ok bool) {
+	sub := threadIDPattern.FindStringSubmatch(id)
+	if sub == nil {
+		return "", "", false
+	}
+	return sub[1], sub[2], true
+}
+
 // parseAddress accepts a bare addr-spec and returns it as net/mail renders it.
 func parseAddress(s string) (string, error) {
 	if strings.ContainsAny(s, "\r\n\x00<>,") {

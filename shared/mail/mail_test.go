@@ -267,3 +267,15 @@ func TestLongInputKeepsLinesShort(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadTicketReadsThreadID(t *testing.T) {
+	id := ThreadID("tk_06h3gthy7j4eaw681nt0p0zv3m", "demo.test")
+	if tk, domain, ok := ThreadTicket(id); !ok || tk != "tk_06h3gthy7j4eaw681nt0p0zv3m" || domain != "demo.test" {
+		t.Errorf("ThreadTicket(%s) = %q, %q, %v; want the ticket and demo.test back", id, tk, domain, ok)
+	}
+	for _, other := range []string{"<reply-en_1@demo.test>", "<ticket-@demo.test>", "ticket-tk_1@demo.test", "<CAF=abc@mail.gmail.com>"} {
+		if _, _, ok := ThreadTicket(other); ok {
+			t.Errorf("ThreadTicket(%s) = ok; want false (not one of ours)", other)
+		}
+	}
+}
