@@ -4,62 +4,41 @@
 package s3
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/borderdesk/borderdesk/shared/errs"
 )
 
-// Bodies keeps raw bodies in one bucket.
+// Bodies keeps raw bodies in one bucket, as Objects of type application/octet-stream.
 type Bodies struct {
-	client *awss3.Client
-	bucket string
+	objects *Objects
 }
 
 // New returns Bodies in bucket.
 func New(client *awss3.Client, bucket string) *Bodies {
-	return &Bodies{client: client, bucket: bucket}
+	return &Bodies{objects: NewObjects(client, bucket)}
 }
 
 // PutBody stores body under key and returns the bucket that holds it. The bucket encrypts
 // at rest and expires objects with the receipts that point at them.
 func (b *Bodies) PutBody(ctx context.Context, key string, body []byte) (string, error) {
-	_, err := b.client.PutObject(ctx, &awss3.PutObjectInput{
-		Bucket:        aws.String(b.bucket),
-		Key:           aws.String(key),
-		Body:          bytes.NewReader(body),
-		ContentLength: aws.Int64(int64(len(body))),
-		ContentType:   aws.String("application/octet-stream"),
-	})
-	if err != nil {
+	if err := b.objects.PutObject(ctx, key, "application/octet-stream", body); err != nil {
 		return "", errs.Wrap(errs.Transient, err, "could not keep the body; please retry")
 	}
-	return b.bucket, nil
+	return b.objects.Bucket(), nil
 }
 
-// Body reads the body stored under key.
+// Body reads the body stored under key: not found when there is none.
 func (b *Bodies) Body(ctx context.Context, key string) ([]byte, error) {
-	out, err := b.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(key)})
-	var missing *types.NoSuchKey
-	switch {
-	case errors.As(err, &missing):
-		return nil, errs.Wrap(errs.NotFound, err, "body %s not found", key)
-	case err != nil:
-		return nil, errs.Wrap(errs.Transient, err, "get body %s", key)
-	}
-	defer out.Body.Close()
-	body, err := io.ReadAll(out.Body)
+	obj, err := b.objects.GetObject(ctx, key)
 	if err != nil {
-		return nil, errs.Wrap(errs.Transient, err, "read body %s", key)
+		return nil, err
 	}
-	return body, nil
+	return obj.Data, nil
 }
 
 // LocalClient returns an S3 client for an S3-compatible server at endpoint on this machine
