@@ -1,6 +1,8 @@
-// Package s3 is the S3 adapter: it keeps raw request bodies too large for a table item in a
-// bucket, the claim check the receipt item points at. It turns S3's failures into the errs
-// vocabulary: a missing object is not-found, anything else on a write is transient.
+// Package s3 is the S3 adapter: Objects keeps files with their content type (the mail
+// bucket's raw mail and attachments), Bodies the raw request bodies too large for a table
+// item (the claim check the receipt item points at), and Links signs download links. It
+// turns S3's failures into the errs vocabulary: a missing object is not-found, anything else
+// is transient.
 package s3
 
 import (
